@@ -1,0 +1,104 @@
+"""Python API of the Earthmover Flux plugin.
+
+Use it from the QGIS Python console, from a standalone script with a QgsApplication, or from
+Processing. Example (QGIS Python console)::
+
+    from earthmover_flux import api
+    cfg = api.store_credentials("my-org", "ema_...")          # once; returns the authcfg id
+    layer = api.add_layer("my-org", "climate", "main", "", "wms", "air", colormap="plasma")
+
+Network calls here are blocking (run them from a script, a task or an algorithm); the dock
+runs the same functions in a background task. Bad arguments raise ValueError (FluxInputError)
+with a message that says what to fix; server and network failures raise FluxError.
+"""
+
+from qgis.core import QgsProject
+
+from .core.errors import FluxError, FluxInputError
+from .core.location import PROTOCOLS, FluxLocation, parse_flux_url
+from .flux_qgis import auth, layers, settings
+
+__all__ = ["store_credentials", "add_layer", "prepare_layer", "list_variables", "location",
+           "FluxError", "FluxInputError", "PROTOCOLS", "parse_flux_url"]
+
+
+def store_credentials(org, token, name=None):
+    """Create or update the org's Basic config in the QGIS auth database; return its id."""
+    return auth.store_credentials(org, token, name=name)
+
+
+def location(org, repo, ref="main", group="", protocol="wms", service=None, compute_url=None):
+    """A validated FluxLocation (raises ValueError naming the bad field)."""
+    return FluxLocation(org=org, repo=repo, ref=ref, group=group or "", protocol=protocol,
+                        service=service or "", compute_url=compute_url or settings.compute_url())
+
+
+def _resolve_authcfg(org, authcfg):
+    # None: the org's saved credentials, if any; '' means: no credentials (public service)
+    if authcfg is None:
+        return auth.find_config(org)
+    return authcfg
+
+
+def list_variables(org, repo, ref="main", group="", protocol="wms", *, service=None, authcfg=None,
+                   compute_url=None, feedback=None):
+    """VariableInfo list of a wms or tiles service (name, title, units, bbox, time steps)."""
+    loc = location(org, repo, ref, group, protocol, service, compute_url)
+    return layers.describe_variables(loc, _resolve_authcfg(loc.org, authcfg), feedback)
+
+
+def prepare_layer(org, repo, ref="main", group="", protocol="wms", variable=None, *, service=None,
+                  authcfg=None, compute_url=None, colormap=None, value_range=None, time=None,
+                  feedback=None, variables=None):
+    """Ask the service what is needed for a layer; returns (LayerSpec, authcfg). Thread-safe."""
+    loc = location(org, repo, ref, group, protocol, service, compute_url)
+    if loc.protocol not in ("wms", "tiles"):
+        raise FluxInputError(f"Map layers come from wms or tiles services; {loc.protocol} data is added "
+                             "with the EDR and DAP2 tools.")
+    authcfg = _resolve_authcfg(loc.org, authcfg)
+    if variables is None:
+        variables = layers.describe_variables(loc, authcfg, feedback)
+    if variable:
+        info = next((v for v in variables if v.name == variable), None)
+        if info is None:
+            names = ", ".join(v.name for v in variables) or "none"
+            raise FluxInputError(f"The variable {variable!r} is not served here; available: {names}.")
+    else:
+        info = variables[0]
+    if value_range is None:
+        value_range = _default_range(loc, info.name, info.times[0] if info.times else "", authcfg, feedback)
+    if time and info.times and time not in info.times:
+        raise FluxInputError(f"The time {time!r} is not one of the variable's time steps "
+                             f"({info.times[0]} ... {info.times[-1]}).")
+    spec = layers.LayerSpec(location=loc, variable=info.name, colormap=colormap or "viridis",
+                            value_range=value_range, times=list(info.times),
+                            time=time or (info.times[0] if info.times else ""), units=info.units,
+                            bbox=info.bbox)
+    return spec, authcfg
+
+
+def _default_range(loc, variable, time, authcfg, feedback):
+    """Value range for the colours: the WMS GetMetadata minmax of the first time step."""
+    if loc.protocol == "wms":
+        return layers.value_range(loc, variable, time, authcfg, feedback)
+    # a tiles service has no minmax: ask the same dataset's wms service, if it has one
+    try:
+        return layers.value_range(loc.with_(protocol="wms", service=""), variable, time, authcfg, feedback)
+    except FluxError:
+        return None  # the tiles server then scales by itself
+
+
+def add_layer(org, repo, ref="main", group="", protocol="wms", variable=None, *, service=None,
+              authcfg=None, project=None, name=None, **options):
+    """Add a Flux layer to ``project`` (default: the current project) and return it.
+
+    ``protocol`` is one of wms, tiles, edr, dap2; ``service`` defaults to the protocol;
+    ``group`` may be "" for the root group. Options: colormap, value_range=(min, max), time,
+    compute_url, feedback. ``authcfg`` defaults to the org's saved credentials; pass ""
+    for a public service.
+    """
+    spec, authcfg = prepare_layer(org, repo, ref, group, protocol, variable, service=service,
+                                  authcfg=authcfg, **options)
+    layer = layers.make_layer(spec, authcfg, name=name)
+    (project or QgsProject.instance()).addMapLayer(layer)
+    return layer

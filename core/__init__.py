@@ -1,0 +1,1 @@
+"""Pure-Python core: Flux URLs, the Arraylake API client and answer parsing. No Qt here."""

@@ -1,0 +1,83 @@
+"""Raster styling shared by the WMS and tiles services (both xpublish renderers).
+
+Both take ``style=raster/{matplotlib colormap}`` and ``colorscalerange=min,max``.
+"""
+
+import json
+import math
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from .errors import FluxError, FluxInputError
+
+COLORMAPS = ("viridis", "plasma", "inferno", "magma", "cividis", "turbo", "coolwarm", "RdBu_r",
+             "RdYlBu_r", "Spectral_r", "Blues", "YlGnBu", "jet", "gray")
+DEFAULT_COLORMAP = "viridis"
+
+
+def validate_colormap(name):
+    name = (name or DEFAULT_COLORMAP).strip()
+    if name.startswith("raster/"):
+        name = name[len("raster/"):]
+    if not name.replace("_", "").isalnum():
+        raise FluxInputError(f"Unknown colormap {name[:40]!r}: choose one of {', '.join(COLORMAPS)}.")
+    return name
+
+
+def validate_range(value_range):
+    if value_range is None:
+        return None
+    try:
+        low, high = (float(v) for v in value_range)
+    except (TypeError, ValueError):
+        raise FluxInputError("The value range must be two numbers (minimum, maximum).") from None
+    if not (math.isfinite(low) and math.isfinite(high)) or low >= high:
+        raise FluxInputError(f"The value range {low:g} to {high:g} is not valid: "
+                             "the minimum must be below the maximum.")
+    return low, high
+
+
+def format_number(value):
+    return f"{value:.6g}"
+
+
+def encode_query(params):
+    """Query string with values percent-encoded, but the tile placeholders {x} {y} {z} kept."""
+    parts = []
+    for key, value in params:
+        encoded = quote(str(value), safe=",/:")
+        for placeholder in ("x", "y", "z"):
+            encoded = encoded.replace(f"%7B{placeholder}%7D", "{" + placeholder + "}")
+        parts.append(f"{quote(key, safe='-')}={encoded}")
+    return "&".join(parts)
+
+
+@dataclass
+class VariableInfo:
+    """What a service tells about one variable."""
+
+    name: str
+    title: str = ""
+    units: str = ""
+    bbox: tuple = None  # (west, south, east, north) in EPSG:4326
+    times: list = field(default_factory=list)  # ISO 8601 strings, as the server spells them
+    value_range: tuple = None
+
+    @property
+    def label(self):
+        title = f" - {self.title}" if self.title and self.title != self.name else ""
+        units = f" [{self.units}]" if self.units else ""
+        return f"{self.name}{title}{units}"
+
+
+def parse_minmax(body):
+    try:
+        data = json.loads(body.decode("utf-8") if isinstance(body, (bytes, bytearray)) else body)
+        low, high = float(data["min"]), float(data["max"])
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, AttributeError):
+        raise FluxError("Could not read the value range: the server's answer is not the expected JSON.") from None
+    if not (math.isfinite(low) and math.isfinite(high)):
+        raise FluxError("The server has no valid values for this variable (all missing?).")
+    if low == high:
+        low, high = low - 0.5, high + 0.5
+    return low, high

@@ -1,0 +1,123 @@
+"""Flux WMS (xpublish-wms, ncWMS-style) requests and answers.
+
+QGIS's own WMS provider fails on this server (no EX_GeographicBoundingBox, and GetMap loses
+``colorscalerange`` from the base URL: see QGIS_322.md), so the plugin renders WMS through
+QGIS's XYZ provider with a GetMap template that spells out every parameter and lets the server
+cut the tile with ``tile={x},{y},{z}``.
+"""
+
+import json
+
+from .errors import FluxError
+from .styles import VariableInfo, encode_query, format_number, validate_colormap, validate_range
+
+WMS_VERSION = "1.3.0"
+TILE_SIZE = 256
+
+
+def capabilities_url(location):
+    # VERSION is mandatory here: without it xpublish-wms answers 422
+    return location.service_url() + "?" + encode_query(
+        [("service", "WMS"), ("version", WMS_VERSION), ("request", "GetCapabilities")])
+
+
+def metadata_url(location, variable, item):
+    return location.service_url() + "?" + encode_query(
+        [("service", "WMS"), ("version", WMS_VERSION), ("request", "GetMetadata"),
+         ("item", item), ("layername", variable)])
+
+
+def getmap_tile_template(location, variable, colormap=None, value_range=None, time=None, size=TILE_SIZE):
+    """GetMap URL for an XYZ layer; QGIS replaces {x} {y} {z}."""
+    params = [("service", "WMS"), ("version", WMS_VERSION), ("request", "GetMap"),
+              ("layers", variable), ("styles", f"raster/{validate_colormap(colormap)}"),
+              ("crs", "EPSG:3857"), ("width", size), ("height", size), ("format", "image/png"),
+              ("transparent", "true")]
+    value_range = validate_range(value_range)
+    if value_range:
+        params.append(("colorscalerange", ",".join(format_number(v) for v in value_range)))
+    else:
+        params.append(("autoscale", "true"))
+    if time:
+        params.append(("time", time))
+    params.append(("tile", "{x},{y},{z}"))
+    return location.service_url() + "?" + encode_query(params)
+
+
+def legend_url(location, variable, colormap=None, value_range=None):
+    # the capabilities' LegendURL lacks VERSION (422 when followed): build our own
+    params = [("service", "WMS"), ("version", WMS_VERSION), ("request", "GetLegendGraphic"),
+              ("format", "image/png"), ("width", 20), ("height", 200), ("layers", variable),
+              ("styles", f"raster/{validate_colormap(colormap)}")]
+    value_range = validate_range(value_range)
+    if value_range:
+        params.append(("colorscalerange", ",".join(format_number(v) for v in value_range)))
+    return location.service_url() + "?" + encode_query(params)
+
+
+def parse_capabilities(xml_bytes):
+    """Variables of a WMS 1.3.0 capabilities document, parsed with OWSLib (shipped with QGIS)."""
+    try:
+        from owslib.wms import WebMapService
+
+        wms = WebMapService("http://capabilities.invalid/wms", version=WMS_VERSION, xml=bytes(xml_bytes))
+    except Exception:  # OWSLib raises many kinds on bad XML  # noqa: BLE001
+        raise FluxError("Could not read the WMS capabilities: the server's answer is not a WMS 1.3.0 "
+                        "capabilities document (a proxy or login page may be in the way).") from None
+    units = _units_by_layer(xml_bytes)  # OWSLib drops the non-standard <Units> element
+    variables = []
+    for name, layer in wms.contents.items():
+        if not name or getattr(layer, "layers", None):  # skip the unnamed root/group layers
+            continue
+        bbox = None
+        for box in getattr(layer, "crs_list", None) or []:
+            if len(box) >= 5 and str(box[4]).upper() in ("EPSG:4326", "CRS:84"):
+                # xpublish-wms writes lon,lat order even for EPSG:4326 (FLUX.md)
+                bbox = tuple(float(v) for v in box[:4])
+                break
+        times = []
+        dims = getattr(layer, "dimensions", None) or {}
+        time_dim = dims.get("time") or {}
+        for value in time_dim.get("values") or []:
+            times.extend(v.strip() for v in str(value).split(",") if v.strip())
+        variables.append(VariableInfo(name=name, title=layer.title or "", units=units.get(name, ""), bbox=bbox,
+                                      times=times))
+    if not variables:
+        raise FluxError("The WMS service lists no variables: is the group right? (data variables need "
+                        "CF latitude/longitude coordinates to be served).")
+    return variables
+
+
+def _units_by_layer(xml_bytes):
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.fromstring(bytes(xml_bytes))
+    except ET.ParseError:
+        return {}
+    units = {}
+    for layer in root.iter():
+        if layer.tag.rsplit("}", 1)[-1] != "Layer":
+            continue
+        children = {child.tag.rsplit("}", 1)[-1]: (child.text or "").strip() for child in layer}
+        if children.get("Name"):
+            units[children["Name"]] = children.get("Units", "")
+    return units
+
+
+def parse_layer_details(body):
+    """GetMetadata item=layerdetails: bbox, units and time steps of one variable."""
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError, TypeError):
+        raise FluxError("Could not read the layer details: the answer is not JSON.") from None
+    if not isinstance(data, dict):
+        raise FluxError("Could not read the layer details: unexpected answer.")
+    bbox = data.get("bbox")
+    try:
+        bbox = tuple(float(v) for v in bbox) if bbox and len(bbox) == 4 else None
+    except (TypeError, ValueError):
+        bbox = None
+    return VariableInfo(name=str(data.get("layerName") or ""), title=str(data.get("long_name") or ""),
+                        units=str(data.get("units") or ""), bbox=bbox,
+                        times=[str(t) for t in (data.get("timesteps") or [])])

@@ -1,0 +1,207 @@
+"""Map layers for Flux services, built only with QGIS-native providers.
+
+WMS and tiles both render through QGIS's XYZ provider (``wms`` provider, ``type=xyz``): the
+server cuts each tile itself (WMS ``tile={x},{y},{z}``, OGC Tiles ``{z}/{y}/{x}``). The URI is
+built with QgsDataSourceUri and carries ``authcfg=ID``: never a key.
+
+Every Flux layer keeps a secret-free *spec* in its custom properties (location, variable,
+style, time steps). The time step and the style are changed by rebuilding the URI from the
+spec, so there is exactly one place that makes layer sources.
+"""
+
+import json
+from dataclasses import dataclass, field
+
+from qgis.core import (
+    QgsDataProvider,
+    QgsDataSourceUri,
+    QgsDateTimeRange,
+    QgsProject,
+    QgsRasterLayer,
+    QgsRasterLayerTemporalProperties,
+)
+from qgis.PyQt.QtCore import QDateTime, Qt
+
+from ..core import tiles as core_tiles
+from ..core import wms as core_wms
+from ..core.errors import FluxError, FluxInputError
+from ..core.location import FluxLocation
+from ..core.styles import validate_colormap, validate_range
+from . import network
+
+SPEC_PROPERTY = "earthmover_flux/spec"
+ZMAX = 18
+
+
+@dataclass
+class LayerSpec:
+    """Everything needed to (re)build a Flux raster layer's source, without secrets."""
+
+    location: FluxLocation
+    variable: str
+    colormap: str = "viridis"
+    value_range: tuple = None
+    times: list = field(default_factory=list)
+    time: str = ""
+    units: str = ""
+    bbox: tuple = None
+
+    def to_json(self):
+        return json.dumps({"location": self.location.as_dict(), "variable": self.variable,
+                           "colormap": self.colormap, "value_range": list(self.value_range or []) or None,
+                           "times": self.times, "time": self.time, "units": self.units,
+                           "bbox": list(self.bbox) if self.bbox else None})
+
+    @classmethod
+    def from_json(cls, text):
+        data = json.loads(text)
+        return cls(location=FluxLocation.from_dict(data["location"]), variable=data["variable"],
+                   colormap=data.get("colormap") or "viridis",
+                   value_range=tuple(data["value_range"]) if data.get("value_range") else None,
+                   times=list(data.get("times") or []), time=data.get("time") or "",
+                   units=data.get("units") or "", bbox=tuple(data["bbox"]) if data.get("bbox") else None)
+
+    def tile_template(self):
+        loc = self.location
+        if loc.protocol == "wms":
+            return core_wms.getmap_tile_template(loc, self.variable, self.colormap, self.value_range, self.time)
+        if loc.protocol == "tiles":
+            return core_tiles.tile_template(loc, self.variable, self.colormap, self.value_range, self.time)
+        raise FluxInputError(f"A {loc.protocol} service does not give map images: use wms or tiles.")
+
+    def layer_name(self):
+        return f"{self.variable} ({self.location.display_name()}, {self.location.protocol})"
+
+
+def layer_uri(spec, authcfg=""):
+    uri = QgsDataSourceUri()
+    uri.setParam("type", "xyz")
+    uri.setParam("url", spec.tile_template())
+    uri.setParam("zmin", "0")
+    uri.setParam("zmax", str(ZMAX))
+    if authcfg:
+        uri.setAuthConfigId(authcfg)
+    return bytes(uri.encodedUri()).decode("utf-8")
+
+
+def authcfg_of(layer):
+    uri = QgsDataSourceUri()
+    uri.setEncodedUri(layer.source())
+    return uri.authConfigId()
+
+
+def spec_of(layer):
+    """The LayerSpec of a Flux layer, or None for any other layer."""
+    text = layer.customProperty(SPEC_PROPERTY) if layer is not None else None
+    if not text:
+        return None
+    try:
+        return LayerSpec.from_json(text)
+    except (ValueError, KeyError, TypeError, FluxError):
+        return None
+
+
+def parse_time(text):
+    value = QDateTime.fromString(text.replace("Z", "+00:00") if text.endswith("Z") else text, Qt.ISODate)
+    if not value.isValid():
+        value = QDateTime.fromString(text, Qt.ISODateWithMs)
+    if value.isValid() and value.timeSpec() == Qt.LocalTime:
+        value.setTimeSpec(Qt.UTC)
+    return value
+
+
+def time_range(times):
+    """Temporal extent of the steps: first step to last step plus one step."""
+    parsed = [t for t in (parse_time(x) for x in times) if t.isValid()]
+    if not parsed:
+        return None
+    begin, end = parsed[0], parsed[-1]
+    step = parsed[1].toMSecsSinceEpoch() - parsed[0].toMSecsSinceEpoch() if len(parsed) > 1 else 86_400_000
+    return QgsDateTimeRange(begin, end.addMSecs(max(step, 1)), True, False)
+
+
+def step_for_range(times, temporal_range):
+    """The time step to show for the controller's range: the last step at or before its start."""
+    if not times:
+        return ""
+    begin = temporal_range.begin()
+    if not begin.isValid():
+        return times[0]
+    chosen = times[0]
+    for text in times:
+        value = parse_time(text)
+        if value.isValid() and value <= begin:
+            chosen = text
+    return chosen
+
+
+def make_layer(spec, authcfg="", name=None):
+    """A valid QgsRasterLayer for ``spec``, or FluxError (never a half-made layer)."""
+    spec.colormap = validate_colormap(spec.colormap)
+    spec.value_range = validate_range(spec.value_range)
+    if spec.times and not spec.time:
+        spec.time = spec.times[0]
+    layer = QgsRasterLayer(layer_uri(spec, authcfg), name or spec.layer_name(), "wms")
+    if not layer.isValid():
+        error = layer.error()
+        summary = error.summary() if not error.isEmpty() else "the XYZ provider rejected the source"
+        raise FluxError(f"QGIS could not create the {spec.location.protocol} layer: {summary}")
+    layer.setCustomProperty(SPEC_PROPERTY, spec.to_json())
+    abstract = f"Earthmover Flux {spec.location.protocol} service {spec.location.service_url()}"
+    if spec.units:
+        abstract += f"\nUnits: {spec.units}"
+    layer.setAbstract(abstract)
+    window = time_range(spec.times)
+    if window is not None:
+        props = layer.temporalProperties()
+        props.setMode(QgsRasterLayerTemporalProperties.ModeFixedTemporalRange)
+        props.setFixedTemporalRange(window)
+        props.setIsActive(True)
+    return layer
+
+
+def update_layer(layer, **changes):
+    """Rebuild a Flux layer's source after changing its spec (time, colormap, value_range)."""
+    spec = spec_of(layer)
+    if spec is None:
+        raise FluxInputError(f"The layer {layer.name()!r} is not an Earthmover Flux layer.")
+    for key, value in changes.items():
+        setattr(spec, key, value)
+    spec.colormap = validate_colormap(spec.colormap)
+    spec.value_range = validate_range(spec.value_range)
+    uri = layer_uri(spec, authcfg_of(layer))
+    if uri == layer.source():
+        return False
+    options = QgsDataProvider.ProviderOptions()
+    options.transformContext = QgsProject.instance().transformContext()
+    renderer = layer.renderer().clone() if layer.renderer() is not None else None
+    layer.setDataSource(uri, layer.name(), "wms", options)
+    if renderer is not None and layer.renderer() is None:
+        layer.setRenderer(renderer)
+    layer.setCustomProperty(SPEC_PROPERTY, spec.to_json())
+    layer.triggerRepaint()
+    return True
+
+
+def describe_variables(location, authcfg="", feedback=None):
+    """The variables a wms or tiles service offers (with time steps and bounds)."""
+    if location.protocol == "wms":
+        response = network.get(core_wms.capabilities_url(location), "the WMS capabilities", authcfg, feedback)
+        return core_wms.parse_capabilities(response.body)
+    if location.protocol == "tiles":
+        response = network.get(core_tiles.tilesets_url(location), "the tiles metadata", authcfg, feedback)
+        return core_tiles.parse_tileset(response.body)
+    raise FluxInputError(f"Listing variables of a {location.protocol} service is not supported yet.")
+
+
+def value_range(location, variable, time="", authcfg="", feedback=None):
+    """Default colour range of a variable, from the WMS service's GetMetadata minmax."""
+    from ..core.styles import parse_minmax
+
+    if location.protocol != "wms":
+        raise FluxInputError("The value range is read from a WMS service.")
+    url = core_wms.metadata_url(location, variable, "minmax")
+    if time:
+        url += "&time=" + time
+    response = network.get(url, "the value range", authcfg, feedback)
+    return parse_minmax(response.body)

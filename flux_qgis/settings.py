@@ -1,0 +1,80 @@
+"""Plugin preferences in QgsSettings. Never a secret here: only ids, names and URLs."""
+
+import os
+
+from qgis.core import QgsSettings
+
+from ..core.errors import FluxInputError
+from ..core.location import DEFAULT_API_URL, DEFAULT_COMPUTE_URL, normalize_base_url
+
+PREFIX = "earthmover_flux"
+ENV_COMPUTE = "EARTHMOVER_FLUX_COMPUTE_URL"
+ENV_API = "EARTHMOVER_FLUX_API_URL"
+HISTORY_LENGTH = 15
+
+
+def _key(name):
+    return f"{PREFIX}/{name}"
+
+
+def value(name, default=None):
+    return QgsSettings().value(_key(name), default)
+
+
+def set_value(name, data):
+    QgsSettings().setValue(_key(name), data)
+
+
+def compute_url():
+    """Compute base URL: environment, then the dock's advanced setting, then the default."""
+    return _base_url(ENV_COMPUTE, "compute_url", DEFAULT_COMPUTE_URL, "compute URL")
+
+
+def api_url():
+    return _base_url(ENV_API, "api_url", DEFAULT_API_URL, "API URL")
+
+
+def _base_url(env, name, default, what):
+    url = os.environ.get(env) or value(name) or default
+    try:
+        return normalize_base_url(url, what, allow_insecure=allow_insecure_http())
+    except FluxInputError:
+        if url == default:
+            raise
+        # a bad saved value must not lock the user out: fall back to the default
+        return default
+
+
+def set_base_urls(compute=None, api=None):
+    if compute is not None:
+        set_value("compute_url", normalize_base_url(compute, "compute URL", allow_insecure_http()) if compute else "")
+    if api is not None:
+        set_value("api_url", normalize_base_url(api, "API URL", allow_insecure_http()) if api else "")
+
+
+def allow_insecure_http():
+    """The user's explicit opt-in to send credentials over plain http to non-loopback hosts."""
+    return str(value("allow_insecure_http", "false")).lower() == "true"
+
+
+def authcfg_for_org(org):
+    return value(f"authcfg/{org}", "") or ""
+
+
+def remember_authcfg(org, authcfg):
+    set_value(f"authcfg/{org}", authcfg)
+    set_value("last_org", org)
+
+
+def history(name):
+    data = value(f"history/{name}", [])
+    if isinstance(data, str):
+        data = [data] if data else []
+    return [str(x) for x in (data or [])]
+
+
+def add_history(name, entry):
+    if entry is None:
+        return
+    items = [entry] + [x for x in history(name) if x != entry]
+    set_value(f"history/{name}", items[:HISTORY_LENGTH])

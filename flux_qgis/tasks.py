@@ -1,0 +1,51 @@
+"""Background work for the dock: network calls run in a QgsTask, results come back on the UI thread.
+
+``run_in_background(description, work, on_done)`` starts ``work(feedback)`` in QGIS's task
+manager (progress shows in the status bar, and the task can be cancelled there or from the
+dock); ``on_done(result, error)`` is called on the UI thread when it ends.
+"""
+
+from qgis.core import QgsApplication, QgsFeedback, QgsTask
+
+from ..core.errors import FluxCancelled, FluxError
+
+_running = set()  # keep Python references alive until the task ends
+
+
+class FluxTask(QgsTask):
+    def __init__(self, description, work, on_done):
+        super().__init__(description, QgsTask.CanCancel)
+        self.work = work
+        self.on_done = on_done
+        self.feedback = QgsFeedback()
+        self.result = None
+        self.error = None
+        self.feedback.progressChanged.connect(self.setProgress)
+
+    def run(self):
+        try:
+            self.result = self.work(self.feedback)
+            return not self.isCanceled()
+        except FluxError as exc:
+            self.error = exc
+        except Exception as exc:  # noqa: BLE001 - a task must never kill QGIS; report it instead
+            self.error = FluxError(f"Unexpected error: {type(exc).__name__}: {exc}")
+        return False
+
+    def cancel(self):
+        self.feedback.cancel()
+        super().cancel()
+
+    def finished(self, ok):
+        _running.discard(self)
+        if self.isCanceled() and self.error is None:
+            self.error = FluxCancelled()
+        if self.on_done is not None:
+            self.on_done(self.result if ok else None, self.error)
+
+
+def run_in_background(description, work, on_done):
+    task = FluxTask(description, work, on_done)
+    _running.add(task)
+    QgsApplication.taskManager().addTask(task)
+    return task

@@ -1,0 +1,1 @@
+"""Processing provider and algorithms (also available in models and qgis_process)."""

@@ -1,0 +1,141 @@
+"""Test harness: real QGIS (offscreen), a throwaway profile, and the local Flux server.
+
+- The plugin is imported as ``earthmover_flux`` through a symlink in a temp folder, exactly as
+  QGIS finds it in a profile's plugins folder.
+- QGIS settings and the auth database live in a temp profile (never the developer's own).
+- The local Flux-compatible server (flux_server/, its own venv) runs on a free loopback port;
+  with FLUX_SERVER_URL_FILE set (the QGIS 3.40 chroot run) an already running one is used.
+"""
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+REPO_ROOT = Path(__file__).resolve().parent.parent
+TESTS_DIR = Path(__file__).resolve().parent
+sys.path.insert(0, str(TESTS_DIR))
+
+_session_dir = Path(tempfile.mkdtemp(prefix="flux-qgis-tests-"))
+PLUGINS_DIR = _session_dir / "plugins"
+PLUGINS_DIR.mkdir()
+(PLUGINS_DIR / "earthmover_flux").symlink_to(REPO_ROOT, target_is_directory=True)
+sys.path.insert(0, str(PLUGINS_DIR))
+PROFILE_DIR = _session_dir / "profile"
+PROFILE_DIR.mkdir()
+ARTIFACTS = Path(os.environ.get("FLUX_TEST_ARTIFACTS", REPO_ROOT / "tests" / "artifacts"))
+ARTIFACTS.mkdir(parents=True, exist_ok=True)
+MASTER_PASSWORD = "test-master-password"
+
+from qgis.core import Qgis, QgsApplication, QgsProject  # noqa: E402
+from qgis.PyQt.QtCore import QCoreApplication, QSettings  # noqa: E402
+
+QCoreApplication.setOrganizationName("QGIS")
+QCoreApplication.setApplicationName("QGIS3")
+QSettings.setDefaultFormat(QSettings.IniFormat)
+QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(PROFILE_DIR))
+
+_app = QgsApplication([], True, str(PROFILE_DIR))
+_app.initQgis()
+QgsApplication.authManager().setPasswordHelperEnabled(False)
+sys.path.insert(0, os.path.join(QgsApplication.pkgDataPath(), "python", "plugins"))
+
+import qgis.utils  # noqa: E402
+
+# let qgis.utils find, load and unload the plugin exactly as QGIS does
+qgis.utils.plugin_paths = [str(PLUGINS_DIR)]
+qgis.utils.updateAvailablePlugins()
+
+import flux_local  # noqa: E402
+
+
+def pytest_report_header(config):
+    return f"QGIS {Qgis.QGIS_VERSION}, profile {PROFILE_DIR}"
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    stats = terminalreporter.stats
+    counts = {k: len(stats.get(k, [])) for k in ("passed", "failed", "skipped", "error")}
+    terminalreporter.write_line(
+        f"QGIS {Qgis.QGIS_VERSION}: {counts['passed']} passed, {counts['failed']} failed, "
+        f"{counts['skipped']} skipped, {counts['error']} errors")
+
+
+@pytest.fixture(scope="session")
+def qgis_app():
+    return _app
+
+
+@pytest.fixture(scope="session")
+def profile_dir():
+    return PROFILE_DIR
+
+
+@pytest.fixture(scope="session")
+def master_password():
+    am = QgsApplication.authManager()
+    if not am.masterPasswordIsSet():
+        assert am.setMasterPassword(MASTER_PASSWORD, True)
+    return MASTER_PASSWORD
+
+
+class _ExternalFlux(flux_local.LocalFlux):
+    """A server started outside this process tree (the chroot run shares the host's loopback)."""
+
+    def stop(self):
+        pass
+
+
+@pytest.fixture(scope="session")
+def _flux_session():
+    url_file = os.environ.get("FLUX_SERVER_URL_FILE")
+    if url_file:
+        info = json.loads(Path(url_file).read_text())
+        server = flux_local.attach_local_flux(info)
+    else:
+        server = flux_local.start_local_flux()
+    os.environ["EARTHMOVER_FLUX_COMPUTE_URL"] = server.base_url
+    os.environ["EARTHMOVER_FLUX_API_URL"] = server.api_url
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def flux(_flux_session):
+    """The local Flux server, reset (services, faults, log) for each test."""
+    _flux_session.reset()
+    yield _flux_session
+    _flux_session.clear_faults()
+
+
+@pytest.fixture
+def project():
+    QgsProject.instance().clear()
+    yield QgsProject.instance()
+    QgsProject.instance().clear()
+
+
+@pytest.fixture
+def credentials(flux, master_password):
+    """The demo org's key stored as a Basic config; returns the authcfg id."""
+    from earthmover_flux import api
+
+    return api.store_credentials(flux.org, flux.key)
+
+
+@pytest.fixture
+def iface(qgis_app):
+    from qgis_window import TestInterface
+
+    window = TestInterface()
+    import qgis.utils
+
+    previous = qgis.utils.iface
+    qgis.utils.iface = window
+    yield window
+    qgis.utils.iface = previous
+    window.close_all()
