@@ -1,0 +1,4 @@
+"""A local imitation of Earthmover Flux for development and tests (see README.md).
+
+Runs in its own venv (Python >= 3.12); never imported by QGIS's Python.
+"""
