@@ -150,7 +150,9 @@ def make_layer(spec, authcfg="", name=None):
     abstract = f"Earthmover Flux {spec.location.protocol} service {spec.location.service_url()}"
     if spec.units:
         abstract += f"\nUnits: {spec.units}"
-    layer.setAbstract(abstract)
+    metadata = layer.metadata()  # (QgsMapLayer.setAbstract is deprecated in 3.40)
+    metadata.setAbstract(abstract)
+    layer.setMetadata(metadata)
     window = time_range(spec.times)
     if window is not None:
         props = layer.temporalProperties()

@@ -7,50 +7,16 @@
   with FLUX_SERVER_URL_FILE set (the QGIS 3.40 chroot run) an already running one is used.
 """
 
-import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-REPO_ROOT = Path(__file__).resolve().parent.parent
-TESTS_DIR = Path(__file__).resolve().parent
-sys.path.insert(0, str(TESTS_DIR))
-
-_session_dir = Path(tempfile.mkdtemp(prefix="flux-qgis-tests-"))
-PLUGINS_DIR = _session_dir / "plugins"
-PLUGINS_DIR.mkdir()
-(PLUGINS_DIR / "earthmover_flux").symlink_to(REPO_ROOT, target_is_directory=True)
-sys.path.insert(0, str(PLUGINS_DIR))
-PROFILE_DIR = _session_dir / "profile"
-PROFILE_DIR.mkdir()
-ARTIFACTS = Path(os.environ.get("FLUX_TEST_ARTIFACTS", REPO_ROOT / "tests" / "artifacts"))
-ARTIFACTS.mkdir(parents=True, exist_ok=True)
-MASTER_PASSWORD = "test-master-password"
-
-from qgis.core import Qgis, QgsApplication, QgsProject  # noqa: E402
-from qgis.PyQt.QtCore import QCoreApplication, QSettings  # noqa: E402
-
-QCoreApplication.setOrganizationName("QGIS")
-QCoreApplication.setApplicationName("QGIS3")
-QSettings.setDefaultFormat(QSettings.IniFormat)
-QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(PROFILE_DIR))
-
-_app = QgsApplication([], True, str(PROFILE_DIR))
-_app.initQgis()
-QgsApplication.authManager().setPasswordHelperEnabled(False)
-sys.path.insert(0, os.path.join(QgsApplication.pkgDataPath(), "python", "plugins"))
-
-import qgis.utils  # noqa: E402
-
-# let qgis.utils find, load and unload the plugin exactly as QGIS does
-qgis.utils.plugin_paths = [str(PLUGINS_DIR)]
-qgis.utils.updateAvailablePlugins()
-
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 import flux_local  # noqa: E402
+from harness import APP, MASTER_PASSWORD, PROFILE_DIR  # noqa: E402  (starts QGIS)
+from qgis.core import Qgis, QgsApplication, QgsProject  # noqa: E402
 
 
 def pytest_report_header(config):
@@ -67,7 +33,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 @pytest.fixture(scope="session")
 def qgis_app():
-    return _app
+    return APP
 
 
 @pytest.fixture(scope="session")
@@ -83,19 +49,12 @@ def master_password():
     return MASTER_PASSWORD
 
 
-class _ExternalFlux(flux_local.LocalFlux):
-    """A server started outside this process tree (the chroot run shares the host's loopback)."""
-
-    def stop(self):
-        pass
-
-
 @pytest.fixture(scope="session")
 def _flux_session():
     url_file = os.environ.get("FLUX_SERVER_URL_FILE")
     if url_file:
-        info = json.loads(Path(url_file).read_text())
-        server = flux_local.attach_local_flux(info)
+        # a server started outside (the QGIS 3.40 chroot run shares the host's loopback)
+        server = flux_local.attach_local_flux(url_file)
     else:
         server = flux_local.start_local_flux()
     os.environ["EARTHMOVER_FLUX_COMPUTE_URL"] = server.base_url
@@ -139,3 +98,14 @@ def iface(qgis_app):
     yield window
     qgis.utils.iface = previous
     window.close_all()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # tear QGIS down in order: without this QGIS 3.40 segfaults at interpreter exit
+    import qgis.utils
+
+    for name in list(qgis.utils.active_plugins):
+        if name == "earthmover_flux":
+            qgis.utils.unloadPlugin(name)
+    QgsProject.instance().clear()
+    QgsApplication.processEvents()

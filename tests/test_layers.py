@@ -5,13 +5,12 @@ to see what was asked and whether the credentials were valid.
 """
 
 import pytest
-from conftest import ARTIFACTS
-from qgis.core import QgsInterval, QgsProject
-from render import differing_pixels, image_stats, render
-
 from earthmover_flux import api
 from earthmover_flux.core.errors import FluxError
 from earthmover_flux.flux_qgis import layers
+from harness import ARTIFACTS
+from qgis.core import QgsInterval, QgsProject
+from render import differing_pixels, image_stats, render
 
 
 def _map_requests(flux, protocol):
@@ -84,9 +83,8 @@ def test_nested_group_and_refs_give_different_images(flux, credentials, project)
 
 @pytest.mark.parametrize("protocol", ["wms", "tiles"])
 def test_temporal_controller_drives_the_requested_time(flux, credentials, project, protocol):
-    from qgis.core import QgsTemporalNavigationObject
-
     from earthmover_flux.flux_qgis.temporal import TemporalSync
+    from qgis.core import QgsTemporalNavigationObject
 
     layer = api.add_layer(flux.org, "climate", "main", "", protocol, "air", value_range=(230, 320))
     times = layers.spec_of(layer).times

@@ -1,0 +1,55 @@
+"""Run a script in a fresh QGIS process (a second QGIS session, as a user reopening a project)."""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+TESTS_DIR = Path(__file__).resolve().parent
+
+PRELUDE = """
+import json, os, sys
+sys.path.insert(0, {tests!r})
+from qgis.core import QgsApplication
+from qgis.PyQt.QtCore import QCoreApplication, QSettings
+QCoreApplication.setOrganizationName("QGIS"); QCoreApplication.setApplicationName("QGIS3")
+QSettings.setDefaultFormat(QSettings.IniFormat)
+QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, {profile!r})
+QSettings().setValue("cache/directory", {profile!r} + "/netcache")  # see harness.py
+app = QgsApplication([], False, {profile!r}); app.initQgis()
+QgsApplication.authManager().setPasswordHelperEnabled(False)
+sys.path.insert(0, {plugins!r})
+def emit(data):
+    print("RESULT:" + json.dumps(data))
+"""
+
+
+def new_profile(parent):
+    """A fresh profile folder laid out as QGIS 3.22 and 3.40 both find it (see harness.py)."""
+    profile = Path(parent) / "config" / "profiles" / "default"
+    profile.mkdir(parents=True)
+    return profile
+
+
+def run_qgis_script(body, profile, plugins_dir, master_password=None, env=None, timeout=180):
+    """Run ``body`` after QGIS start-up in ``profile``; returns (dict from emit(), CompletedProcess)."""
+    code = PRELUDE.format(tests=str(TESTS_DIR), profile=str(profile), plugins=str(plugins_dir))
+    code += textwrap.dedent(body)
+    full_env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QGIS_CUSTOM_CONFIG_PATH=str(Path(profile).parent.parent))
+    full_env.pop("QGIS_AUTH_PASSWORD_FILE", None)
+    if master_password is not None:
+        password_file = Path(profile) / "master-password.txt"
+        password_file.write_text(master_password)
+        full_env["QGIS_AUTH_PASSWORD_FILE"] = str(password_file)
+    full_env.update(env or {})
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout,
+                            env=full_env, stdin=subprocess.DEVNULL)
+    if master_password is not None:
+        (Path(profile) / "master-password.txt").unlink(missing_ok=True)
+    data = None
+    for line in result.stdout.splitlines():
+        if line.startswith("RESULT:"):
+            data = json.loads(line[len("RESULT:"):])
+    return data, result
