@@ -11,6 +11,7 @@ SERVER_PY := $(SERVER_VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CACHE_DIR ?= $(HOME)/.cache/earthmover-flux-dev
 DATA_DIR ?= $(CACHE_DIR)/data
+export FLUX_DATA_DIR ?= $(DATA_DIR)
 VERSION := $(shell sed -n 's/^version=//p' metadata.txt)
 # what the plugin zip holds: the plugin's own files only (no tests, server, benchmarks, caches)
 PACKAGE_FILES := __init__.py plugin.py api.py metadata.txt resources.qrc LICENSE README.md icons core flux_qgis ui processing i18n
