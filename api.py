@@ -85,7 +85,13 @@ def _default_range(loc, variable, time, authcfg, feedback):
     try:
         return layers.value_range(loc.with_(protocol="wms", service=""), variable, time, authcfg, feedback)
     except FluxError:
-        return None  # the tiles server then scales by itself
+        pass
+    # without a range the tiles server scales by the variable's valid_min/valid_max, if it has them
+    if layers.tiles_scale_by_themselves(loc, variable, time, authcfg, feedback):
+        return None
+    raise FluxInputError(f"The tiles service needs a value range for {variable!r} (the data has no "
+                         "valid_min/valid_max and there is no WMS service to read it from): enter a "
+                         "minimum and maximum.")
 
 
 def add_layer(org, repo, ref="main", group="", protocol="wms", variable=None, *, service=None,

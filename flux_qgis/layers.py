@@ -207,3 +207,11 @@ def value_range(location, variable, time="", authcfg="", feedback=None):
         url += "&time=" + time
     response = network.get(url, "the value range", authcfg, feedback)
     return parse_minmax(response.body)
+
+
+def tiles_scale_by_themselves(location, variable, time="", authcfg="", feedback=None):
+    """Whether the tiles server renders this variable without a colorscalerange (one z0 tile)."""
+    spec = LayerSpec(location=location, variable=variable, time=time)
+    url = spec.tile_template().replace("{z}", "0").replace("{y}", "0").replace("{x}", "0")
+    response = network.send("GET", url, authcfg=authcfg, feedback=feedback)
+    return response.status == 200

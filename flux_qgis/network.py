@@ -5,6 +5,7 @@ algorithms; the dock runs them inside a QgsTask, never on the UI thread. Every c
 QGIS's disk cache: an answer cached under a revoked key must never be served again.
 """
 
+import time
 from urllib.parse import urlsplit
 
 from qgis.core import QgsBlockingNetworkRequest, QgsNetworkAccessManager
@@ -42,6 +43,19 @@ def _request(url, headers=None):
     return request
 
 
+def _forget(url):
+    """Drop ``url`` from QGIS's network disk cache.
+
+    QgsBlockingNetworkRequest stores every answer in the cache whatever the request says, and
+    Qt then mixes a later error answer for the same URL with the cached body (seen on 3.22: a
+    500 came back as 200 with both bodies). Our API and metadata calls must always be live, and
+    nothing fetched under a key may be served after that key is revoked.
+    """
+    cache = QgsNetworkAccessManager.instance().cache()
+    if cache is not None:
+        cache.remove(QUrl(url))
+
+
 def _timeout_seconds():
     return max(1, QgsNetworkAccessManager.timeout() // 1000)
 
@@ -51,10 +65,12 @@ def send(method, url, headers=None, body=None, authcfg="", feedback=None):
     check_secure_target(url, authcfg)
     if feedback is not None and feedback.isCanceled():
         raise FluxCancelled()
+    _forget(url)
     blocking = QgsBlockingNetworkRequest()
     if authcfg:
         blocking.setAuthCfg(authcfg)
     request = _request(url, headers)
+    started = time.monotonic()
     if method == "GET":
         code = blocking.get(request, True, feedback)
     elif method == "POST":
@@ -66,10 +82,13 @@ def send(method, url, headers=None, body=None, authcfg="", feedback=None):
     if feedback is not None and feedback.isCanceled():
         raise FluxCancelled()
     reply = blocking.reply()
+    _forget(url)
     status = reply.attribute(QNetworkRequest.HttpStatusCodeAttribute)
     if status is None or status == 0:
         host = urlsplit(url).hostname or url
-        if code == QgsBlockingNetworkRequest.TimeoutError:
+        # in a worker thread QGIS aborts a timed-out reply without flagging TimeoutError
+        timed_out = time.monotonic() - started >= 0.9 * QgsNetworkAccessManager.timeout() / 1000
+        if code == QgsBlockingNetworkRequest.TimeoutError or timed_out:
             raise FluxError(f"{host} did not answer within {_timeout_seconds()} s: the server is slow or "
                             "unreachable. Try again, or raise the timeout in Settings > Options > Network.")
         message = _safe_error_text(blocking.errorMessage(), url)

@@ -23,4 +23,5 @@ for _ in $(seq 1 600); do
   sleep 0.2
 done
 [ -s "$ready" ] || { echo "local Flux server not ready"; exit 1; }
-FLUX_SERVER_URL_FILE="$ready" FLUX_TEST_ARTIFACTS="$PWD/tests/artifacts/qgis340" scripts/qgis340.sh "$@"
+env -u FLUX_DATA_DIR FLUX_SERVER_URL_FILE="$ready" FLUX_TEST_ARTIFACTS="$PWD/tests/artifacts/qgis340" \
+  scripts/qgis340.sh "$@"

@@ -27,9 +27,10 @@ class TestInterface:
         self.window.addToolBar(self.toolbar)
         self.plugin_menu = self.window.menuBar().addMenu("&Plugins")
         self.submenus = {}
-        self.bridge = QgsLayerTreeMapCanvasBridge(QgsProject.instance().layerTreeRoot(), self.canvas)
+        # parented to the window, so it dies with the canvas it points at
+        self.bridge = QgsLayerTreeMapCanvasBridge(QgsProject.instance().layerTreeRoot(), self.canvas, self.window)
         self.messages = []
-        self.bar.widgetAdded.connect(lambda item: self.messages.append(item.text()))
+        self.bar.widgetAdded.connect(lambda _widget: self.messages.append(self.bar.currentItem().text()))
 
     # --- QgisInterface subset used by the plugin
     def mainWindow(self):  # noqa: N802

@@ -7,7 +7,7 @@ failure becomes one sentence in the message bar.
 
 from qgis.core import Qgis, QgsProject
 from qgis.gui import QgsAuthConfigSelect, QgsCollapsibleGroupBox, QgsDoubleSpinBox
-from qgis.PyQt.QtCore import QCoreApplication, QUrl
+from qgis.PyQt.QtCore import QCoreApplication, Qt, QUrl
 from qgis.PyQt.QtGui import QDesktopServices
 from qgis.PyQt.QtWidgets import (
     QCheckBox,
@@ -172,6 +172,8 @@ class FluxDock(QDockWidget):
 
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setMinimumWidth(340)
         scroll.setWidget(body)
         self.setWidget(scroll)
 
@@ -341,11 +343,18 @@ class FluxDock(QDockWidget):
                     .format(org=org, cfg=cfg))
         return cfg
 
-    def _client(self, feedback):
-        fields = self.current_fields()
-        cfg = self.auth_select.configId() or auth.find_config(fields["org"])
+    def _client_factory(self):
+        """Read the key on the UI thread (QGIS may ask for the master password here, never from a
+        worker thread); the returned factory makes the API client inside the task."""
+        org = self.org_edit.text().strip()
+        cfg = self.auth_select.configId() or auth.find_config(org)
         _user, token = auth.read_credentials(cfg)
-        return ArraylakeClient(network.transport(feedback), fields["org"], token, settings.api_url())
+        api_url = settings.api_url()
+
+        def make(feedback):
+            return ArraylakeClient(network.transport(feedback), org, token, api_url)
+
+        return make
 
     def _needs_org(self):
         try:
@@ -362,9 +371,14 @@ class FluxDock(QDockWidget):
     def test_connection(self):
         if self._needs_org():
             return None
+        try:
+            make_client = self._client_factory()
+        except FluxError as exc:
+            self.report_error(exc)
+            return None
 
         def work(feedback):
-            client = self._client(feedback)
+            client = make_client(feedback)
             return client.list_services(), client.list_repos(feedback)
 
         def show(result):
@@ -393,11 +407,17 @@ class FluxDock(QDockWidget):
         if current:
             self.repo_combo.setEditText(current)
 
+    def _unlock(self, cfg):
+        """Let QGIS ask for the master password on the UI thread, not inside a task."""
+        if cfg:
+            auth.ensure_master_password()
+
     def list_variables(self):
         fields = self.current_fields()
         cfg = self.authcfg()
         try:
             loc = api.location(**fields)
+            self._unlock(cfg)
         except FluxError as exc:
             self.report_error(exc)
             return None
@@ -435,6 +455,7 @@ class FluxDock(QDockWidget):
         variable = self.selected_variable()
         try:
             api.location(**fields)
+            self._unlock(cfg)
         except FluxError as exc:
             self.report_error(exc)
             return None
@@ -456,8 +477,8 @@ class FluxDock(QDockWidget):
 
         return self.start(tr("Adding the layer"), work, add)
 
-    def make_public(self, confirm=None):
-        """Create a public service after the user confirms; ``confirm`` is for tests only."""
+    def make_public(self):
+        """Create a public service, only after the user confirms the consequences."""
         if self._needs_org():
             return None
         org = self.org_edit.text().strip()
@@ -471,18 +492,19 @@ class FluxDock(QDockWidget):
             # a deployment's access can't be changed in place: a new public one needs a new name
             name = f"{service_type}-public"[:16]
         text = public_confirmation_text(org, service_type, name)
-        if confirm is None:
-            answer = QMessageBox.warning(self, tr("Make the service public?"), text,
-                                         QMessageBox.Yes | QMessageBox.Cancel, QMessageBox.Cancel)
-            confirmed = answer == QMessageBox.Yes
-        else:
-            confirmed = bool(confirm(text))
-        if not confirmed:
+        answer = QMessageBox.warning(self, tr("Make the service public?"), text,
+                                     QMessageBox.Yes | QMessageBox.Cancel, QMessageBox.Cancel)
+        if answer != QMessageBox.Yes:
             self.report(tr("Nothing was changed."), Qgis.Info)
+            return None
+        try:
+            make_client = self._client_factory()
+        except FluxError as exc:
+            self.report_error(exc)
             return None
 
         def work(feedback):
-            client = self._client(feedback)
+            client = make_client(feedback)
             deployment = None if name == service_type else name
             created = client.create_service(service_type, True, deployment_name=deployment)
             return created, client.list_services()
