@@ -64,45 +64,64 @@ def parse_capabilities(xml_bytes):
     except Exception:  # OWSLib raises many kinds on bad XML  # noqa: BLE001
         raise FluxError("Could not read the WMS capabilities: the server's answer is not a WMS 1.3.0 "
                         "capabilities document (a proxy or login page may be in the way).") from None
-    units = _units_by_layer(xml_bytes)  # OWSLib drops the non-standard <Units> element
+    extra = _layer_extras(xml_bytes)  # what OWSLib drops or reorders: <Units>, raw BoundingBox
     variables = []
     for name, layer in wms.contents.items():
         if not name or getattr(layer, "layers", None):  # skip the unnamed root/group layers
             continue
-        bbox = None
-        for box in getattr(layer, "crs_list", None) or []:
-            if len(box) >= 5 and str(box[4]).upper() in ("EPSG:4326", "CRS:84"):
-                # xpublish-wms writes lon,lat order even for EPSG:4326 (FLUX.md)
-                bbox = tuple(float(v) for v in box[:4])
-                break
+        bbox = extra.get(name, {}).get("bbox")
         times = []
         dims = getattr(layer, "dimensions", None) or {}
         time_dim = dims.get("time") or {}
         for value in time_dim.get("values") or []:
             times.extend(v.strip() for v in str(value).split(",") if v.strip())
-        variables.append(VariableInfo(name=name, title=layer.title or "", units=units.get(name, ""), bbox=bbox,
-                                      times=times))
+        variables.append(VariableInfo(name=name, title=layer.title or "", units=extra.get(name, {}).get("units", ""),
+                                      bbox=bbox, times=times))
     if not variables:
         raise FluxError("The WMS service lists no variables: is the group right? (data variables need "
                         "CF latitude/longitude coordinates to be served).")
     return variables
 
 
-def _units_by_layer(xml_bytes):
+def _layer_extras(xml_bytes):
+    """Per named layer: units, and the EPSG:4326 BoundingBox as (west, south, east, north).
+
+    OWSLib swaps EPSG:4326 axes for WMS 1.3.0, but xpublish-wms writes lon in minx and lat in
+    miny (FLUX.md), so the attributes are read here as written, and swapped back only when the
+    numbers can only be lat,lon.
+    """
     import xml.etree.ElementTree as ET
 
     try:
         root = ET.fromstring(bytes(xml_bytes))
     except ET.ParseError:
         return {}
-    units = {}
+    extras = {}
     for layer in root.iter():
-        if layer.tag.rsplit("}", 1)[-1] != "Layer":
+        if _local(layer.tag) != "Layer":
             continue
-        children = {child.tag.rsplit("}", 1)[-1]: (child.text or "").strip() for child in layer}
-        if children.get("Name"):
-            units[children["Name"]] = children.get("Units", "")
-    return units
+        children = {_local(child.tag): child for child in layer}
+        name = (children["Name"].text or "").strip() if "Name" in children else ""
+        if not name:
+            continue
+        info = {"units": (children["Units"].text or "").strip() if "Units" in children else ""}
+        for child in layer:
+            crs = child.attrib.get("CRS") or child.attrib.get("SRS") or ""
+            if _local(child.tag) == "BoundingBox" and crs.upper() in ("EPSG:4326", "CRS:84"):
+                try:
+                    box = tuple(float(child.attrib[k]) for k in ("minx", "miny", "maxx", "maxy"))
+                except (KeyError, ValueError):
+                    continue
+                if max(abs(box[1]), abs(box[3])) > 90 >= max(abs(box[0]), abs(box[2])):
+                    box = (box[1], box[0], box[3], box[2])
+                info["bbox"] = box
+                break
+        extras[name] = info
+    return extras
+
+
+def _local(tag):
+    return tag.rsplit("}", 1)[-1]
 
 
 def parse_layer_details(body):

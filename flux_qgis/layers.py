@@ -13,12 +13,15 @@ import json
 from dataclasses import dataclass, field
 
 from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
     QgsDataProvider,
     QgsDataSourceUri,
     QgsDateTimeRange,
     QgsProject,
     QgsRasterLayer,
     QgsRasterLayerTemporalProperties,
+    QgsRectangle,
 )
 from qgis.PyQt.QtCore import QDateTime, Qt
 
@@ -135,6 +138,19 @@ def step_for_range(times, temporal_range):
     return chosen
 
 
+def web_mercator_extent(bbox):
+    """EPSG:3857 rectangle of a lon/lat bbox, clamped to Web Mercator's latitude limit."""
+    if not bbox:
+        return None
+    west, south, east, north = bbox
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        return None
+    limit = 85.0511287798
+    transform = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"),
+                                       QgsCoordinateReferenceSystem("EPSG:3857"), QgsProject.instance())
+    return transform.transformBoundingBox(QgsRectangle(west, max(south, -limit), east, min(north, limit)))
+
+
 def make_layer(spec, authcfg="", name=None):
     """A valid QgsRasterLayer for ``spec``, or FluxError (never a half-made layer)."""
     spec.colormap = validate_colormap(spec.colormap)
@@ -153,6 +169,9 @@ def make_layer(spec, authcfg="", name=None):
     metadata = layer.metadata()  # (QgsMapLayer.setAbstract is deprecated in 3.40)
     metadata.setAbstract(abstract)
     layer.setMetadata(metadata)
+    extent = web_mercator_extent(spec.bbox)
+    if extent is not None:
+        layer.setExtent(extent)  # "Zoom to layer" goes to the data, not the whole XYZ world
     window = time_range(spec.times)
     if window is not None:
         props = layer.temporalProperties()

@@ -53,6 +53,9 @@ def test_wms_layer_spec_has_range_and_times(flux, credentials, project):
     expected = flux.manifest["orgs"][flux.org]["repos"]["climate"]["times"]
     assert [t[:19] for t in spec.times] == [t[:19] for t in expected]
     assert layer.temporalProperties().isActive()
+    extent = layer.extent()  # the data's bbox (lon -179..179), not the whole Web Mercator square
+    assert extent.xMinimum() > -20037508 and extent.xMaximum() < 20037508
+    assert extent.width() > 39_000_000 and extent.height() > 30_000_000
     assert "raster%2Fplasma" in layer.source() or "raster/plasma" in layer.source()
 
 
