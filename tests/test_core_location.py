@@ -6,11 +6,10 @@ Pure core code (no QGIS needed), with property-based tests over odd names.
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from earthmover_flux.core.errors import FluxInputError
 from earthmover_flux.core.location import PROTOCOLS, SUFFIXES, FluxLocation, parse_flux_url
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 NAME_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-"
 names = st.text(alphabet=NAME_CHARS, min_size=1, max_size=40).filter(
