@@ -18,7 +18,7 @@ from .core.errors import FluxError, FluxInputError
 from .core.location import PROTOCOLS, FluxLocation, parse_flux_url
 from .flux_qgis import auth, layers, settings
 
-__all__ = ["store_credentials", "add_layer", "prepare_layer", "list_variables", "location",
+__all__ = ["store_credentials", "add_layer", "prepare_layer", "list_variables", "location", "relink_project",
            "FluxError", "FluxInputError", "PROTOCOLS", "parse_flux_url"]
 
 
@@ -103,8 +103,104 @@ def add_layer(org, repo, ref="main", group="", protocol="wms", variable=None, *,
     compute_url, feedback. ``authcfg`` defaults to the org's saved credentials; pass ""
     for a public service.
     """
+    if str(protocol or "").strip().lower() in ("edr", "dap2"):
+        raise FluxInputError(
+            "add_layer makes map layers from wms or tiles services. For EDR use api.edr_position(org, repo, "
+            "ref, group, points, parameters) or api.edr_area(org, repo, ref, group, polygon_wkt, parameters); "
+            "for DAP2 use api.dap2_subset(org, repo, ref, group, variable, output=...).")
     spec, authcfg = prepare_layer(org, repo, ref, group, protocol, variable, service=service,
                                   authcfg=authcfg, **options)
     layer = layers.make_layer(spec, authcfg, name=name)
     (project or QgsProject.instance()).addMapLayer(layer)
     return layer
+
+
+def relink_project(project=None):
+    """Re-link a shared project's Flux layers to this machine's credentials for the same orgs.
+
+    Returns (relinked layer ids, orgs that still need credentials: store them, then call again).
+    Needs no master password.
+    """
+    from .flux_qgis import relink
+
+    project = project or QgsProject.instance()
+    unlinked = relink.find_unlinked_layers(project)
+    return relink.relink_layers(unlinked, project, relink.project_document(project))
+
+
+# -- EDR (position and area queries into vector layers) -----------------------------------------
+# Two steps each, for the dock's background tasks: prepare_edr_* does network only and returns
+# plain data (flux_qgis.edr.EdrResult); edr_layer builds the layer on the main thread.
+
+
+def _points_lonlat(points):
+    out = []
+    for point in points or []:
+        if hasattr(point, "x") and hasattr(point, "y"):  # QgsPointXY, QgsPoint
+            out.append((point.x(), point.y()))
+        else:
+            out.append(tuple(point))
+    return out
+
+
+def edr_parameters(org, repo, ref="main", group="", *, service=None, authcfg=None, compute_url=None,
+                   feedback=None):
+    """The EDR service's parameters (name, label, units, time interval), from its metadata."""
+    from .flux_qgis import edr as flux_edr
+
+    loc = location(org, repo, ref, group, "edr", service, compute_url)
+    return flux_edr.describe_parameters(loc, _resolve_authcfg(loc.org, authcfg), feedback)
+
+
+def prepare_edr_position(org, repo, ref, group, points, parameters=None, *, time_range=None, service=None,
+                         authcfg=None, compute_url=None, feedback=None):
+    """Network part of edr_position (thread-safe): returns an EdrResult."""
+    from .flux_qgis import edr as flux_edr
+
+    loc = location(org, repo, ref, group, "edr", service, compute_url)
+    return flux_edr.fetch_position(loc, _points_lonlat(points), parameters, time_range,
+                                   _resolve_authcfg(loc.org, authcfg), feedback)
+
+
+def prepare_edr_area(org, repo, ref, group, polygon_wkt, parameters=None, *, time_range=None, service=None,
+                     authcfg=None, compute_url=None, feedback=None):
+    """Network part of edr_area (thread-safe): returns an EdrResult."""
+    from .flux_qgis import edr as flux_edr
+
+    loc = location(org, repo, ref, group, "edr", service, compute_url)
+    return flux_edr.fetch_area(loc, polygon_wkt, parameters, time_range, _resolve_authcfg(loc.org, authcfg),
+                               feedback)
+
+
+def edr_layer(result, *, project=None, output=None, name=None, add_to_project=True):
+    """Main-thread part: the vector layer of an EdrResult, added to ``project`` (default: current)."""
+    from .flux_qgis import edr as flux_edr
+
+    layer = flux_edr.build_layer(result, name=name, output=output)
+    if add_to_project:
+        (project or QgsProject.instance()).addMapLayer(layer)
+    return layer
+
+
+def edr_position(org, repo, ref, group, points, parameters=None, *, time_range=None, service=None, authcfg=None,
+                 project=None, output=None, feedback=None, name=None, compute_url=None):
+    """Values of ``parameters`` at ``points`` as a point layer added to the project.
+
+    ``points``: (lon, lat) pairs or QgsPointXY in EPSG:4326 (many points are batched into
+    MULTIPOINT requests); ``parameters``: names or 'a,b' (None: all); ``time_range``: None (all
+    time steps), one ISO time (the nearest step) or (start, end); ``output``: a .gpkg path for a
+    layer that outlives the session (default: a memory layer). One feature per point and time
+    step: fields location (index of the point), grid_lon, grid_lat (the grid cell answered),
+    time (DateTime, UTC) and one Double per parameter; the layer is temporal.
+    """
+    result = prepare_edr_position(org, repo, ref, group, points, parameters, time_range=time_range,
+                                  service=service, authcfg=authcfg, compute_url=compute_url, feedback=feedback)
+    return edr_layer(result, project=project, output=output, name=name)
+
+
+def edr_area(org, repo, ref, group, polygon_wkt, parameters=None, *, time_range=None, service=None, authcfg=None,
+             project=None, output=None, feedback=None, name=None, compute_url=None):
+    """Values at the grid points inside ``polygon_wkt`` (POLYGON/MULTIPOLYGON, EPSG:4326) as a point layer."""
+    result = prepare_edr_area(org, repo, ref, group, polygon_wkt, parameters, time_range=time_range,
+                              service=service, authcfg=authcfg, compute_url=compute_url, feedback=feedback)
+    return edr_layer(result, project=project, output=output, name=name)
