@@ -6,10 +6,10 @@ the plugin costs QGIS nothing noticeable and never shows a master-password promp
 
 import os
 
-from qgis.core import QgsApplication
-from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.core import Qgis, QgsApplication, QgsProject
+from qgis.PyQt.QtCore import QCoreApplication, Qt, QTimer
 from qgis.PyQt.QtGui import QIcon
-from qgis.PyQt.QtWidgets import QAction
+from qgis.PyQt.QtWidgets import QAction, QPushButton
 
 PLUGIN_DIR = os.path.dirname(__file__)
 MENU = "&Earthmover Flux"
@@ -26,6 +26,8 @@ class FluxPlugin:
         self.dock = None
         self.provider = None
         self.temporal_sync = None
+        self.project_watcher = None
+        self.pending_relink = []
 
     @staticmethod
     def tr(text):
@@ -52,6 +54,50 @@ class FluxPlugin:
         controller = canvas.temporalController() if canvas is not None else None
         if controller is not None:
             self.temporal_sync = TemporalSync(controller)
+        from .flux_qgis.relink import ProjectWatcher
+
+        self.project_watcher = ProjectWatcher()
+        QgsProject.instance().readProject.connect(self._project_read)
+
+    # ------------------------------------------------------------ shared projects
+    def _project_read(self, _document):
+        # after QGIS has finished loading the layers
+        QTimer.singleShot(0, self.check_unlinked_layers)
+
+    def check_unlinked_layers(self):
+        """One message when Flux layers reference credentials this machine lacks."""
+        from .flux_qgis.relink import find_unlinked_layers, orgs_of
+
+        self.pending_relink = find_unlinked_layers()
+        if not self.pending_relink:
+            return []
+        orgs = orgs_of(self.pending_relink)
+        text = self.tr("{n} Earthmover Flux layer(s) use credentials that are not on this computer "
+                       "(organization: {orgs}). Re-link them to your own credentials for the same "
+                       "organization?").format(n=len(self.pending_relink), orgs=", ".join(orgs))
+        bar = self.iface.messageBar()
+        item = bar.createMessage(self.tr("Earthmover Flux"), text)
+        button = QPushButton(self.tr("Re-link"), item)
+        button.setObjectName("fluxRelinkButton")
+        button.clicked.connect(self.relink_pending)
+        item.layout().addWidget(button)
+        bar.pushWidget(item, Qgis.Warning, 0)
+        return orgs
+
+    def relink_pending(self):
+        from .flux_qgis.relink import relink_layers
+
+        document = self.project_watcher.document if self.project_watcher else None
+        relinked, missing = relink_layers(self.pending_relink, document=document)
+        self.pending_relink = [p for p in self.pending_relink if p.layer_id not in relinked]
+        if missing:
+            dock = self.show_dock()
+            dock.ask_for_credentials(missing[0], self.relink_pending)
+        elif relinked:
+            self.iface.messageBar().pushMessage(
+                self.tr("Earthmover Flux"),
+                self.tr("{n} layer(s) re-linked to your credentials.").format(n=len(relinked)), Qgis.Success, 5)
+        return relinked, missing
 
     def _ensure_dock(self):
         if self.dock is None:
@@ -79,9 +125,13 @@ class FluxPlugin:
     def show_dock(self):
         if self.action is not None:
             self.action.setChecked(True)
-        return self.dock
+        return self._ensure_dock()
 
     def unload(self):
+        if self.project_watcher is not None:
+            QgsProject.instance().readProject.disconnect(self._project_read)
+            self.project_watcher.disconnect()
+            self.project_watcher = None
         if self.temporal_sync is not None:
             self.temporal_sync.disconnect_all()
             self.temporal_sync = None

@@ -119,3 +119,14 @@ def pytest_unconfigure(config):
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(status)
+
+
+@pytest.fixture(autouse=True)
+def _same_plugin_modules_for_every_test():
+    # qgis.utils.unloadPlugin() deletes the plugin's modules from sys.modules (as QGIS does);
+    # a later import would then make new classes, and `except FluxError` in a test module
+    # imported earlier would no longer match. Put the session's modules back after each test.
+    saved = {name: module for name, module in sys.modules.items()
+             if name == "earthmover_flux" or name.startswith("earthmover_flux.")}
+    yield
+    sys.modules.update(saved)

@@ -330,8 +330,9 @@ def test_random_refs_and_groups_are_clean_404s(flux, http, ref, group):
 @_hypothesis
 @given(user=st.text(st.characters(min_codepoint=33, max_codepoint=126), max_size=30),
        password=st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=40),
-       raw=st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=60))
+       raw=st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=60).map(str.strip))
 def test_random_credentials_are_401(flux, http, user, password, raw):
+    # (header values with leading/trailing spaces are refused by requests itself, not the server)
     url = flux.service_url("dap2", suffix="opendap.dds")
     if (user, password) != (flux.org, flux.key):
         resp = http.get(url, auth=(user.replace(":", ""), password), timeout=TIMEOUT)

@@ -56,6 +56,7 @@ class FluxDock(QDockWidget):
         self.iface = iface
         self.task = None
         self.services = []
+        self.after_save = None
         self._build()
         self._load_state()
 
@@ -330,6 +331,14 @@ class FluxDock(QDockWidget):
         self.cancel()
 
     # ------------------------------------------------------------- actions
+    def ask_for_credentials(self, org, then):
+        """Shared project: ask for this org's key; ``then()`` runs after a successful Save."""
+        self.org_edit.setText(org)
+        self.key_edit.setFocus()
+        self.after_save = then
+        self.status_label.setText(tr("Enter the API key of '{org}' and press Save: the project's layers "
+                                     "are re-linked to it then.").format(org=org))
+
     def save_credentials(self):
         org, key = self.org_edit.text().strip(), self.key_edit.text()
         try:
@@ -341,6 +350,9 @@ class FluxDock(QDockWidget):
         self.auth_select.setConfigId(cfg)
         self.report(tr("Credentials for '{org}' saved in the QGIS authentication database ({cfg}).")
                     .format(org=org, cfg=cfg))
+        then, self.after_save = self.after_save, None
+        if then is not None:
+            then()
         return cfg
 
     def _client_factory(self):
