@@ -20,6 +20,8 @@ class FluxProvider(QgsProcessingProvider):
 
     def loadAlgorithms(self):  # noqa: N802 (QGIS API)
         from .add_layer import AddLayerAlgorithm
+        from .edr_area import EdrAreaAlgorithm
+        from .edr_sample_points import EdrSamplePointsAlgorithm
 
-        for algorithm in (AddLayerAlgorithm(),):
+        for algorithm in (AddLayerAlgorithm(), EdrSamplePointsAlgorithm(), EdrAreaAlgorithm()):
             self.addAlgorithm(algorithm)
