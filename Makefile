@@ -28,7 +28,7 @@ qgis:
 	  echo "Installing QGIS and tools from apt"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
-	    qgis python3-qgis qgis-providers python3-venv xvfb xauth imagemagick zip debootstrap >/dev/null; \
+	    qgis python3-qgis qgis-providers python3-venv xvfb xauth imagemagick zip unzip curl debootstrap >/dev/null; \
 	fi
 
 venvs: $(VENV)/.ok $(SERVER_VENV)/.ok

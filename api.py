@@ -18,7 +18,8 @@ from .core.errors import FluxError, FluxInputError
 from .core.location import PROTOCOLS, FluxLocation, parse_flux_url
 from .flux_qgis import auth, layers, settings
 
-__all__ = ["store_credentials", "add_layer", "prepare_layer", "list_variables", "location", "relink_project",
+__all__ = ["store_credentials", "add_layer", "add_layers", "prepare_layer", "list_variables", "location",
+           "relink_project", "from_url", "copy_as",
            "FluxError", "FluxInputError", "PROTOCOLS", "parse_flux_url"]
 
 
@@ -204,3 +205,56 @@ def edr_area(org, repo, ref, group, polygon_wkt, parameters=None, *, time_range=
     result = prepare_edr_area(org, repo, ref, group, polygon_wkt, parameters, time_range=time_range,
                               service=service, authcfg=authcfg, compute_url=compute_url, feedback=feedback)
     return edr_layer(result, project=project, output=output, name=name)
+
+
+def add_layers(org, repo, ref="main", group="", protocol="wms", variables=None, *, project=None, **options):
+    """Add several variables of one dataset as layers in one layer group "repo/ref/group".
+
+    ``variables`` None adds every variable the service lists. Returns the layers; nothing is
+    added when any of them fails.
+    """
+    options.pop("name", None)
+    loc = location(org, repo, ref, group, protocol, options.get("service"), options.get("compute_url"))
+    authcfg = _resolve_authcfg(loc.org, options.pop("authcfg", None))
+    found = layers.describe_variables(loc, authcfg, options.get("feedback"))
+    names = list(variables) if variables else [v.name for v in found]
+    made = []
+    for variable in names:
+        spec, cfg = prepare_layer(org, repo, ref, group, protocol, variable, authcfg=authcfg,
+                                  variables=found, **options)
+        made.append(layers.make_layer(spec, cfg))
+    project = project or QgsProject.instance()
+    title = "/".join(part for part in (loc.repo, loc.ref, loc.group) if part)
+    tree_group = project.layerTreeRoot().insertGroup(0, title)
+    for layer in made:
+        project.addMapLayer(layer, False)
+        tree_group.addLayer(layer)
+    return made
+
+
+def from_url(url, store=True):
+    """Fields of a pasted Flux URL (any protocol). Credentials in it are moved to the auth database.
+
+    Returns a dict: org, service, repo, ref, group, protocol, variable, compute_url, and
+    ``authcfg`` (the config the credentials went to, or '' when the URL held none). The key is
+    never returned. Raises ValueError saying which part of the URL is wrong.
+    """
+    parsed = parse_flux_url(url)
+    loc = parsed.location
+    authcfg = ""
+    if parsed.has_credentials:
+        if parsed.username and parsed.username != loc.org:
+            raise FluxInputError(f"The URL's user name {parsed.username[:40]!r} is not its organization "
+                                 f"{loc.org!r}: Flux expects the organization as user name.")
+        if store:
+            authcfg = store_credentials(loc.org, parsed.password)
+    fields = loc.as_dict()
+    fields.update(variable=parsed.variable, authcfg=authcfg)
+    return fields
+
+
+def copy_as(org, repo, ref="main", group="", protocol="wms", kind="url", *, service=None, public=False):
+    """The service URL, or a curl / Python requests / Mapbox snippet, with a key placeholder."""
+    from .core.snippets import copy_as as _copy_as
+
+    return _copy_as(location(org, repo, ref, group, protocol, service), kind, public=public)

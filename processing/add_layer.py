@@ -6,6 +6,7 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputMapLayer,
     QgsProcessingParameterAuthConfig,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
@@ -24,6 +25,11 @@ class AddLayerAlgorithm(QgsProcessingAlgorithm):
     ORG, REPO, REF, GROUP, PROTOCOL = "ORG", "REPO", "REF", "GROUP", "PROTOCOL"
     SERVICE, VARIABLE, AUTHCFG, COLORMAP = "SERVICE", "VARIABLE", "AUTHCFG", "COLORMAP"
     MINIMUM, MAXIMUM, TIME, OUTPUT = "MINIMUM", "MAXIMUM", "TIME", "OUTPUT"
+    SAVE_PROJECT = "SAVE_PROJECT"
+
+    def __init__(self):
+        super().__init__()
+        self._save_layer_id = None
 
     def tr(self, text):
         return QCoreApplication.translate("AddLayerAlgorithm", text)
@@ -64,6 +70,9 @@ class AddLayerAlgorithm(QgsProcessingAlgorithm):
                                                            optional=True))
         self.addParameter(QgsProcessingParameterString(self.TIME, self.tr("Time step (empty: the first)"), "",
                                                        optional=True))
+        self.addParameter(QgsProcessingParameterBoolean(
+            self.SAVE_PROJECT, self.tr("Add the layer to the project and save the project file "
+                                       "(for qgis_process --PROJECT_PATH=...)"), False))
         self.addOutput(QgsProcessingOutputMapLayer(self.OUTPUT, self.tr("Flux layer")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
@@ -91,4 +100,23 @@ class AddLayerAlgorithm(QgsProcessingAlgorithm):
         context.temporaryLayerStore().addMapLayer(layer)
         details = QgsProcessingContext.LayerDetails(layer.name(), context.project(), self.OUTPUT)
         context.addLayerToLoadOnCompletion(layer.id(), details)
+        save = self.parameterAsBool(parameters, self.SAVE_PROJECT, context)
+        self._save_layer_id = layer.id() if save else None
         return {self.OUTPUT: layer.id()}
+
+    def postProcessAlgorithm(self, context, feedback):  # noqa: N802
+        # runs on the main thread: the place to touch the project
+        if not self._save_layer_id:
+            return {}
+        project = context.project()
+        if project is None or not project.fileName():
+            raise QgsProcessingException(self.tr("SAVE_PROJECT needs a project file: run with "
+                                                 "--PROJECT_PATH=... (qgis_process) or save the project first."))
+        store = context.temporaryLayerStore()
+        layer = store.takeMapLayer(store.mapLayer(self._save_layer_id))
+        context.setLayersToLoadOnCompletion({})
+        project.addMapLayer(layer)
+        if not project.write():
+            raise QgsProcessingException(self.tr("Could not save the project {path}.").format(path=project.fileName()))
+        feedback.pushInfo(self.tr("Added to {path} and saved.").format(path=project.fileName()))
+        return {}

@@ -53,3 +53,30 @@ def run_qgis_script(body, profile, plugins_dir, master_password=None, env=None, 
         if line.startswith("RESULT:"):
             data = json.loads(line[len("RESULT:"):])
     return data, result
+
+
+QGIS_PROCESS = "/usr/bin/qgis_process.bin"  # Debian's /usr/bin/qgis_process wrapper is broken (QGIS_322.md)
+
+
+def qgis_process_env(tmp_path, auth_db, master_password, plugins_dir, flux):
+    """Environment for qgis_process.bin: a fresh profile holding a copy of ``auth_db``, the plugin
+    enabled from ``plugins_dir``, the master password from a file, and the local server's URLs."""
+    import shutil
+
+    profile = new_profile(Path(tmp_path) / "qgis-process")
+    shutil.copy(auth_db, profile / "qgis-auth.db")
+    (profile / "QGIS").mkdir(exist_ok=True)
+    (profile / "QGIS" / "QGIS3.ini").write_text("[PythonPlugins]\nearthmover_flux=true\n")
+    password = Path(tmp_path) / "master-password"
+    password.write_text(master_password)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QGIS_PLUGINPATH=str(plugins_dir),
+               QGIS_CUSTOM_CONFIG_PATH=str(profile.parent.parent), QGIS_AUTH_PASSWORD_FILE=str(password),
+               EARTHMOVER_FLUX_COMPUTE_URL=flux.base_url, EARTHMOVER_FLUX_API_URL=flux.api_url,
+               HOME=str(tmp_path))
+    env.pop("PYTHONPATH", None)
+    return env
+
+
+def run_qgis_process(env, *args, timeout=240):
+    return subprocess.run([QGIS_PROCESS, *args], capture_output=True, text=True, env=env, timeout=timeout,
+                          stdin=subprocess.DEVNULL)

@@ -17,10 +17,12 @@ from qgis.PyQt.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -107,6 +109,12 @@ class FluxDock(QDockWidget):
 
         where = QgsCollapsibleGroupBox(tr("Data"))
         form = QFormLayout(where)
+        self.url_edit = QLineEdit()
+        self.url_edit.setObjectName("urlEdit")
+        self.url_edit.setPlaceholderText(tr("or paste a Flux URL and press Enter"))
+        self.url_edit.setEchoMode(QLineEdit.Normal)
+        self.url_edit.returnPressed.connect(self.fill_from_url)
+        form.addRow(tr("Flux URL"), self.url_edit)
         self.service_combo = self._combo("serviceCombo", editable=True)
         self.refresh_button = QPushButton(tr("Refresh lists"))
         self.refresh_button.setObjectName("refreshButton")
@@ -152,7 +160,21 @@ class FluxDock(QDockWidget):
         self.use_credentials.setChecked(True)
         column.addWidget(self.use_credentials)
         column.addWidget(self.add_button)
-        column.addWidget(self.public_button)
+        row = QHBoxLayout()
+        self.copy_button = QToolButton()
+        self.copy_button.setObjectName("copyButton")
+        self.copy_button.setText(tr("Copy as…"))
+        self.copy_button.setPopupMode(QToolButton.InstantPopup)
+        menu = QMenu(self.copy_button)
+        for kind, label in (("url", tr("Service URL")), ("curl", tr("curl command")),
+                            ("python", tr("Python requests")), ("mapbox", tr("Mapbox transformRequest"))):
+            action = menu.addAction(label)
+            action.setObjectName(f"copyAs_{kind}")
+            action.triggered.connect(lambda _checked=False, k=kind: self.copy_as(k))
+        self.copy_button.setMenu(menu)
+        row.addWidget(self.copy_button)
+        row.addWidget(self.public_button)
+        column.addLayout(row)
 
         row = QHBoxLayout()
         self.progress = QProgressBar()
@@ -530,3 +552,49 @@ class FluxDock(QDockWidget):
                         Qgis.Warning)
 
         return self.start(tr("Creating a public service"), work, show)
+
+    # ------------------------------------------------------------- URLs
+    def fill_from_url(self):
+        """Fill the fields from a pasted Flux URL; credentials in it go to the auth database."""
+        text = self.url_edit.text().strip()
+        try:
+            fields = api.from_url(text)
+        except FluxError as exc:
+            self.report_error(exc)
+            return None
+        finally:
+            self.url_edit.clear()  # never keep a pasted key in a widget
+        self.org_edit.setText(fields["org"])
+        self.protocol_combo.setCurrentText(fields["protocol"])
+        self.service_combo.setEditText(fields["service"])
+        self.repo_combo.setEditText(fields["repo"])
+        self.ref_combo.setEditText(fields["ref"])
+        self.group_combo.setEditText(fields["group"])
+        if fields["variable"]:
+            self.variable_combo.setEditText(fields["variable"])
+        if fields["compute_url"] != settings.compute_url():
+            self.compute_edit.setText(fields["compute_url"])
+            self._save_urls()
+        if fields["authcfg"]:
+            self.auth_select.setConfigId(fields["authcfg"])
+            self.report(tr("The URL held credentials: the key was moved into the QGIS authentication database "
+                           "({cfg}) and removed from the URL. Nothing else keeps it.").format(cfg=fields["authcfg"]),
+                        Qgis.Info)
+        else:
+            self.report(tr("Fields filled from the URL."), Qgis.Info)
+        return fields
+
+    def copy_as(self, kind):
+        from qgis.PyQt.QtWidgets import QApplication
+
+        fields = self.current_fields()
+        public = not self.use_credentials.isChecked()
+        try:
+            text = api.copy_as(fields["org"], fields["repo"], fields["ref"], fields["group"], fields["protocol"],
+                               kind, service=fields["service"], public=public)
+        except FluxError as exc:
+            self.report_error(exc)
+            return None
+        QApplication.clipboard().setText(text)
+        self.report(tr("Copied to the clipboard (with YOUR_API_KEY in place of the key)."), Qgis.Info)
+        return text
