@@ -258,3 +258,39 @@ def copy_as(org, repo, ref="main", group="", protocol="wms", kind="url", *, serv
     from .core.snippets import copy_as as _copy_as
 
     return _copy_as(location(org, repo, ref, group, protocol, service), kind, public=public)
+
+
+# -- DAP2 (a subset fetched over QGIS's network stack into a GeoTIFF the user keeps) ------------
+# No GDAL/netCDF URL with an authcfg: that route leaks the key (tests/test_dap2.py, README).
+
+
+def prepare_dap2_subset(org, repo, ref, group, variable, *, output, bbox=None, time_range=None, service=None,
+                        authcfg=None, compute_url=None, feedback=None):
+    """Network and file part of dap2_subset (thread-safe): fetch, decode, write ``output`` (.tif)."""
+    from .flux_qgis import dap2 as flux_dap2
+
+    if not output:
+        raise FluxInputError("Choose where to keep the DAP2 subset: output must be a .tif path.")
+    loc = location(org, repo, ref, group, "dap2", service, compute_url)
+    subset = flux_dap2.fetch_subset(loc, variable, bbox, time_range, _resolve_authcfg(loc.org, authcfg), feedback)
+    flux_dap2.write_geotiff(subset, output)
+    return subset
+
+
+def dap2_layer(subset, *, project=None, name=None, add_to_project=True):
+    """Main-thread part: the gdal layer of the written GeoTIFF (no URL, no authcfg in its source)."""
+    from .flux_qgis import dap2 as flux_dap2
+
+    layer = flux_dap2.load_raster(subset, name=name)
+    if add_to_project:
+        (project or QgsProject.instance()).addMapLayer(layer)
+    return layer
+
+
+def dap2_subset(org, repo, ref, group, variable, *, output, bbox=None, time_range=None, service=None,
+                authcfg=None, project=None, feedback=None, name=None, compute_url=None):
+    """``variable`` within ``bbox`` (west, south, east, north; EPSG:4326) and ``time_range`` from a DAP2
+    service, written to the GeoTIFF ``output`` (one band per time step) and added as a layer."""
+    subset = prepare_dap2_subset(org, repo, ref, group, variable, output=output, bbox=bbox, time_range=time_range,
+                                 service=service, authcfg=authcfg, compute_url=compute_url, feedback=feedback)
+    return dap2_layer(subset, project=project, name=name)
