@@ -31,7 +31,7 @@ class FluxPlugin:
 
     @staticmethod
     def tr(text):
-        return QCoreApplication.translate("EarthmoverFlux", text)
+        return QCoreApplication.translate("FluxPlugin", text)  # the class pylupdate5 files self.tr() under
 
     def initProcessing(self):  # noqa: N802 (QGIS API)
         from .processing.provider import FluxProvider

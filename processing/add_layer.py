@@ -64,9 +64,9 @@ class AddLayerAlgorithm(QgsProcessingAlgorithm):
                                                            optional=True))
         self.addParameter(QgsProcessingParameterEnum(self.COLORMAP, self.tr("Colormap"), list(COLORMAPS),
                                                      defaultValue=0))
-        for key, label in ((self.MINIMUM, "Minimum value (empty: from the data)"),
-                           (self.MAXIMUM, "Maximum value (empty: from the data)")):
-            self.addParameter(QgsProcessingParameterNumber(key, self.tr(label), QgsProcessingParameterNumber.Double,
+        for key, label in ((self.MINIMUM, self.tr("Minimum value (empty: from the data)")),
+                           (self.MAXIMUM, self.tr("Maximum value (empty: from the data)"))):
+            self.addParameter(QgsProcessingParameterNumber(key, label, QgsProcessingParameterNumber.Double,
                                                            optional=True))
         self.addParameter(QgsProcessingParameterString(self.TIME, self.tr("Time step (empty: the first)"), "",
                                                        optional=True))

@@ -27,7 +27,9 @@ from ..flux_qgis import edr as flux_edr
 
 def location_parameters(algorithm):
     """The location fields shared by the EDR algorithms (organization ... service, credentials)."""
-    tr = algorithm.tr
+    def tr(text):  # the context pylupdate5 gives bare tr() calls, whichever algorithm calls this
+        return QCoreApplication.translate("@default", text)
+
     algorithm.addParameter(QgsProcessingParameterString("ORG", tr("Organization")))
     algorithm.addParameter(QgsProcessingParameterString("REPO", tr("Repository")))
     algorithm.addParameter(QgsProcessingParameterString("REF", tr("Ref (branch, tag or commit)"), "main"))

@@ -39,7 +39,7 @@ PROJECT_SCOPE = "earthmover_flux"
 
 
 def tr(text):
-    return QCoreApplication.translate("FluxDock", text)
+    return QCoreApplication.translate("@default", text)  # where pylupdate5 files bare tr() calls
 
 
 def public_confirmation_text(org, service_type, name):
@@ -254,7 +254,7 @@ class FluxDock(QDockWidget):
             link = api_keys_page(org) if org else "https://app.earthmover.io"
         except FluxError:
             link = "https://app.earthmover.io"
-        self.keys_link.setText(f'<a href="{link}">{tr("Make an API key")}</a>')
+        self.keys_link.setText('<a href="{link}">{text}</a>'.format(link=link, text=tr("Make an API key")))
         cfg = auth.find_config(org) if org else ""
         if cfg and self.auth_select.configId() != cfg:
             self.auth_select.setConfigId(cfg)
