@@ -13,8 +13,11 @@ CACHE_DIR ?= $(HOME)/.cache/earthmover-flux-dev
 DATA_DIR ?= $(CACHE_DIR)/data
 export FLUX_DATA_DIR ?= $(DATA_DIR)
 VERSION := $(shell sed -n 's/^version=//p' metadata.txt)
-# what the plugin zip holds: the plugin's own files only (no tests, server, benchmarks, caches)
-PACKAGE_FILES := __init__.py plugin.py api.py metadata.txt resources.qrc LICENSE README.md icons core flux_qgis ui processing i18n
+# the plugin's Python files, for pylupdate5 and flake8-qgis (what the zip holds: scripts/package.py)
+PLUGIN_PY := $(wildcard *.py core/*.py flux_qgis/*.py ui/*.py processing/*.py)
+# i18n/earthmover_flux_<locale>.ts for each; `make translations LOCALES="en de"` starts a German one
+LOCALES ?= $(patsubst i18n/$(PLUGIN)_%.ts,%,$(wildcard i18n/$(PLUGIN)_*.ts))
+LOCALES := $(sort en $(LOCALES))
 PYTEST_ARGS ?=
 
 .PHONY: deps qgis venvs serve demo test test-qgis322 test-qgis340 lint package deploy clean translations bench
@@ -22,20 +25,24 @@ PYTEST_ARGS ?=
 deps: qgis venvs
 
 qgis:
-	@if $(QGIS_PYTHON) -c "import qgis.core" 2>/dev/null && command -v xvfb-run >/dev/null && command -v convert >/dev/null; then \
+	@if $(QGIS_PYTHON) -c "import qgis.core" 2>/dev/null && command -v xvfb-run >/dev/null && command -v convert >/dev/null \
+	    && command -v pylupdate5 >/dev/null && command -v lrelease >/dev/null; then \
 	  echo "QGIS present: $$($(QGIS_PYTHON) -c 'from qgis.core import Qgis; print(Qgis.QGIS_VERSION)')"; \
 	else \
 	  echo "Installing QGIS and tools from apt"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
-	    qgis python3-qgis qgis-providers python3-venv xvfb xauth imagemagick zip unzip curl debootstrap >/dev/null; \
+	    qgis python3-qgis qgis-providers python3-venv xvfb xauth imagemagick zip unzip curl debootstrap \
+	    pyqt5-dev-tools qttools5-dev-tools >/dev/null; \
 	fi
 
 venvs: $(VENV)/.ok $(SERVER_VENV)/.ok
 
-$(VENV)/.ok: tests/requirements.txt
+# tests/requirements-lint.txt (flake8 + flake8-qgis) is apart: the QGIS 3.40 chroot installs
+# tests/requirements.txt and is rebuilt whenever that list changes; lint runs on the host only
+$(VENV)/.ok: tests/requirements.txt tests/requirements-lint.txt
 	$(QGIS_PYTHON) -m venv --system-site-packages $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check -r tests/requirements.txt
+	$(PY) -m pip install -q --disable-pip-version-check -r tests/requirements.txt -r tests/requirements-lint.txt
 	touch $@
 
 $(SERVER_VENV)/.ok: flux_server/requirements.txt
@@ -50,8 +57,10 @@ serve: deps
 demo: deps
 	scripts/demo.sh
 
+# ruff over everything; flake8-qgis (QGS1xx, rules and reasons in .flake8) over the plugin's own code
 lint: $(VENV)/.ok
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/flake8 $(PLUGIN_PY)
 
 test: deps lint test-qgis322 test-qgis340
 	@echo "All QGIS versions passed: see the 'QGIS x.y: N passed' lines above."
@@ -62,13 +71,19 @@ test-qgis322: deps
 test-qgis340: deps
 	scripts/test_qgis340.sh $(PYTEST_ARGS)
 
-package: $(PLUGIN).zip
+# the zip for 'Install from ZIP' and the plugin repository: the plugin's tracked files, LICENSE and
+# any i18n/*.qm, in one earthmover_flux/ folder (scripts/package.py; standard library only)
+package:
+	$(QGIS_PYTHON) scripts/package.py --out $(PLUGIN).zip
 
-$(PLUGIN).zip: $(shell git ls-files $(PACKAGE_FILES) 2>/dev/null)
-	rm -rf build/package && mkdir -p build/package/$(PLUGIN)
-	git ls-files $(PACKAGE_FILES) | xargs -I{} cp --parents {} build/package/$(PLUGIN)/
-	cd build/package && rm -f ../../$@ && zip -q -r ../../$@ $(PLUGIN)
-	@echo "built $@ (version $(VERSION))"
+# i18n/earthmover_flux_<locale>.ts from every tr() of the plugin (pylupdate5 keeps translations
+# already made), then .qm for QGIS (lrelease); commit both: `make package` compiles nothing
+translations:
+	@command -v pylupdate5 >/dev/null && command -v lrelease >/dev/null || \
+	  { echo "pylupdate5 and lrelease are needed: make qgis (apt: pyqt5-dev-tools qttools5-dev-tools)"; exit 1; }
+	mkdir -p i18n
+	PYTHONWARNINGS=ignore pylupdate5 -noobsolete $(PLUGIN_PY) -ts $(foreach l,$(LOCALES),i18n/$(PLUGIN)_$(l).ts)
+	@for l in $(filter-out en,$(LOCALES)); do lrelease -silent i18n/$(PLUGIN)_$$l.ts -qm i18n/$(PLUGIN)_$$l.qm; done
 
 deploy: package
 	@dest="$${QGIS_PROFILE_DIR:-$(HOME)/.local/share/QGIS/QGIS3/profiles/default}/python/plugins"; \
