@@ -37,6 +37,24 @@ def validate_range(value_range):
     return low, high
 
 
+def reorder(params, epoch):
+    """The ``epoch``-th ordering of order-independent query parameters.
+
+    Servers ignore the order of query parameters, but QGIS's tile caches (the disk cache and
+    an in-memory cache of recent tiles that Python cannot clear) key on the exact URL. After a
+    key change the plugin bumps a layer's epoch, so its tile URLs are new and nothing fetched
+    with the old key can be shown again, without adding any parameter the server does not know.
+    """
+    items, epoch, ordered = list(params), int(epoch or 0), []
+    while items:
+        count = 1
+        for n in range(2, len(items)):
+            count *= n
+        index, epoch = divmod(epoch, count) if len(items) > 1 else (0, 0)
+        ordered.append(items.pop(index % len(items)))
+    return ordered
+
+
 def format_number(value):
     return f"{value:.6g}"
 

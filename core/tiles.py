@@ -8,7 +8,7 @@ required and must be multiples of 256, JPEG fails: so every tile URL spells out
 import json
 
 from .errors import FluxError, FluxInputError
-from .styles import VariableInfo, encode_query, format_number, validate_colormap, validate_range
+from .styles import VariableInfo, encode_query, format_number, reorder, validate_colormap, validate_range
 
 TILE_MATRIX_SET = "WebMercatorQuad"
 TILE_SIZES = (256, 512)
@@ -18,16 +18,19 @@ def tilesets_url(location):
     return location.service_url() + "/"
 
 
-def tile_template(location, variable, colormap=None, value_range=None, time=None, size=256):
+def tile_template(location, variable, colormap=None, value_range=None, time=None, size=256, cache_epoch=0):
+    """Tile URL for an XYZ layer; QGIS replaces {x} {y} {z}. See styles.reorder for cache_epoch."""
     if size not in TILE_SIZES:
         raise FluxInputError(f"The tile size must be one of {TILE_SIZES}.")
-    params = [("variables", variable), ("style", f"raster/{validate_colormap(colormap)}")]
+    fixed = reorder([("variables", variable), ("style", f"raster/{validate_colormap(colormap)}"),
+                     ("width", size), ("height", size), ("f", "png")], cache_epoch)
+    params = []
     value_range = validate_range(value_range)
     if value_range:
         params.append(("colorscalerange", ",".join(format_number(v) for v in value_range)))
     if time:
         params.append(("time", time))
-    params += [("width", size), ("height", size), ("f", "png")]
+    params = fixed[:2] + params + fixed[2:]
     return f"{location.service_url()}/{TILE_MATRIX_SET}/{{z}}/{{y}}/{{x}}?" + encode_query(params)
 
 

@@ -9,7 +9,7 @@ cut the tile with ``tile={x},{y},{z}``.
 import json
 
 from .errors import FluxError
-from .styles import VariableInfo, encode_query, format_number, validate_colormap, validate_range
+from .styles import VariableInfo, encode_query, format_number, reorder, validate_colormap, validate_range
 
 WMS_VERSION = "1.3.0"
 TILE_SIZE = 256
@@ -27,12 +27,13 @@ def metadata_url(location, variable, item):
          ("item", item), ("layername", variable)])
 
 
-def getmap_tile_template(location, variable, colormap=None, value_range=None, time=None, size=TILE_SIZE):
-    """GetMap URL for an XYZ layer; QGIS replaces {x} {y} {z}."""
-    params = [("service", "WMS"), ("version", WMS_VERSION), ("request", "GetMap"),
-              ("layers", variable), ("styles", f"raster/{validate_colormap(colormap)}"),
-              ("crs", "EPSG:3857"), ("width", size), ("height", size), ("format", "image/png"),
-              ("transparent", "true")]
+def getmap_tile_template(location, variable, colormap=None, value_range=None, time=None, size=TILE_SIZE,
+                         cache_epoch=0):
+    """GetMap URL for an XYZ layer; QGIS replaces {x} {y} {z}. See styles.reorder for cache_epoch."""
+    params = reorder([("service", "WMS"), ("version", WMS_VERSION), ("request", "GetMap"),
+                      ("layers", variable), ("styles", f"raster/{validate_colormap(colormap)}"),
+                      ("crs", "EPSG:3857"), ("width", size), ("height", size), ("format", "image/png"),
+                      ("transparent", "true")], cache_epoch)
     value_range = validate_range(value_range)
     if value_range:
         params.append(("colorscalerange", ",".join(format_number(v) for v in value_range)))

@@ -48,12 +48,13 @@ class LayerSpec:
     time: str = ""
     units: str = ""
     bbox: tuple = None
+    cache_epoch: int = 0  # bumped when the key changes: see core.styles.reorder
 
     def to_json(self):
         return json.dumps({"location": self.location.as_dict(), "variable": self.variable,
                            "colormap": self.colormap, "value_range": list(self.value_range or []) or None,
                            "times": self.times, "time": self.time, "units": self.units,
-                           "bbox": list(self.bbox) if self.bbox else None})
+                           "bbox": list(self.bbox) if self.bbox else None, "cache_epoch": self.cache_epoch})
 
     @classmethod
     def from_json(cls, text):
@@ -62,14 +63,17 @@ class LayerSpec:
                    colormap=data.get("colormap") or "viridis",
                    value_range=tuple(data["value_range"]) if data.get("value_range") else None,
                    times=list(data.get("times") or []), time=data.get("time") or "",
-                   units=data.get("units") or "", bbox=tuple(data["bbox"]) if data.get("bbox") else None)
+                   units=data.get("units") or "", bbox=tuple(data["bbox"]) if data.get("bbox") else None,
+                   cache_epoch=int(data.get("cache_epoch") or 0))
 
     def tile_template(self):
         loc = self.location
         if loc.protocol == "wms":
-            return core_wms.getmap_tile_template(loc, self.variable, self.colormap, self.value_range, self.time)
+            return core_wms.getmap_tile_template(loc, self.variable, self.colormap, self.value_range, self.time,
+                                                 cache_epoch=self.cache_epoch)
         if loc.protocol == "tiles":
-            return core_tiles.tile_template(loc, self.variable, self.colormap, self.value_range, self.time)
+            return core_tiles.tile_template(loc, self.variable, self.colormap, self.value_range, self.time,
+                                            cache_epoch=self.cache_epoch)
         raise FluxInputError(f"A {loc.protocol} service does not give map images: use wms or tiles.")
 
     def layer_name(self):
@@ -234,3 +238,17 @@ def tiles_scale_by_themselves(location, variable, time="", authcfg="", feedback=
     url = spec.tile_template().replace("{z}", "0").replace("{y}", "0").replace("{x}", "0")
     response = network.send("GET", url, authcfg=authcfg, feedback=feedback)
     return response.status == 200
+
+
+def refresh_after_key_change(org="", project=None):
+    """New tile URLs for the org's Flux layers (all of them for ''), so no cached tile is reused."""
+    changed = []
+    for layer in (project or QgsProject.instance()).mapLayers().values():
+        spec = spec_of(layer)
+        if spec is not None and (not org or spec.location.org == org):
+            if update_layer(layer, cache_epoch=spec.cache_epoch + 1):
+                changed.append(layer)
+    return changed
+
+
+network.KEY_EVENTS.listeners["layers.refresh_after_key_change"] = refresh_after_key_change

@@ -9,7 +9,7 @@ import time
 from urllib.parse import urlsplit
 
 from qgis.core import QgsBlockingNetworkRequest, QgsNetworkAccessManager
-from qgis.PyQt.QtCore import QByteArray, QUrl
+from qgis.PyQt.QtCore import QByteArray, QObject, Qt, QUrl, pyqtSignal, pyqtSlot
 from qgis.PyQt.QtNetwork import QNetworkRequest
 
 from ..core.arraylake import HttpResponse
@@ -56,6 +56,45 @@ def _forget(url):
         cache.remove(QUrl(url))
 
 
+class _KeyEvents(QObject):
+    """Tells the UI thread that a key changed or was refused, from any thread."""
+
+    keyChanged = pyqtSignal(str)  # noqa: N815 (Qt signal naming)  org, or "" for any
+
+    def __init__(self):
+        super().__init__()
+        self.listeners = {}  # name -> callable(org); by name, so a reloaded module replaces its own
+        # queued: listeners (which touch layers) always run on this object's (the UI) thread
+        self.keyChanged.connect(self._notify, Qt.QueuedConnection)
+
+    @pyqtSlot(str)
+    def _notify(self, org):
+        for listener in list(self.listeners.values()):
+            listener(org)
+
+
+KEY_EVENTS = _KeyEvents()  # created on import, which happens on the UI thread
+
+
+def key_changed(org=""):
+    """The key of ``org`` (or of some org) changed or was refused: forget what it fetched."""
+    forget_cached_answers()
+    KEY_EVENTS.keyChanged.emit(org)
+
+
+def forget_cached_answers():
+    """Empty QGIS's network disk cache.
+
+    QGIS's XYZ provider asks for tiles with PreferCache, so tiles fetched with a key keep being
+    shown from the cache after the key changed or was revoked. When the plugin stores a new key
+    or sees a 401, nothing cached under the old key may be served again: the cache is emptied
+    (it also holds other layers' tiles, which are simply fetched again).
+    """
+    cache = QgsNetworkAccessManager.instance().cache()
+    if cache is not None:
+        cache.clear()
+
+
 def _timeout_seconds():
     return max(1, QgsNetworkAccessManager.timeout() // 1000)
 
@@ -93,6 +132,8 @@ def send(method, url, headers=None, body=None, authcfg="", feedback=None):
                             "unreachable. Try again, or raise the timeout in Settings > Options > Network.")
         message = _safe_error_text(blocking.errorMessage(), url)
         raise FluxError(f"Could not reach {host}: {message}. Check the URL, your network and proxy settings.")
+    if int(status) == 401:
+        key_changed()  # revoked or wrong: nothing fetched with it may be shown again
     headers_out = {bytes(k).decode("latin-1").lower(): bytes(reply.rawHeader(k)).decode("latin-1")
                    for k in reply.rawHeaderList()}
     return HttpResponse(int(status), bytes(reply.content()), headers_out)

@@ -35,13 +35,19 @@ def api_url():
 
 
 def _base_url(env, name, default, what):
-    url = os.environ.get(env) or value(name) or default
+    if os.environ.get(env):
+        # an explicit choice: a bad value is an error, never silently another host
+        try:
+            return normalize_base_url(os.environ[env], what, allow_insecure=allow_insecure_http())
+        except FluxInputError as exc:
+            raise FluxInputError(f"{exc} (from the environment variable {env})") from None
+    url = value(name) or default
     try:
         return normalize_base_url(url, what, allow_insecure=allow_insecure_http())
     except FluxInputError:
         if url == default:
             raise
-        # a bad saved value must not lock the user out: fall back to the default
+        # a saved value that became invalid must not lock the user out of the dock
         return default
 
 
