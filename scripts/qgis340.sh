@@ -34,7 +34,7 @@ VENV=/opt/flux-venv
 # that starts the real `qgis` window run on 3.40 too. The venv gets pip from
 # python3-venv's ensurepip, so no python3-pip. The pip list is the host's test
 # requirements, so both QGIS versions run the suite with the same tools.
-APT_PACKAGES="qgis python3-qgis qgis-providers python3-venv ca-certificates xvfb xauth curl ${QGIS340_EXTRA_PACKAGES:-}"
+APT_PACKAGES="qgis python3-qgis qgis-providers python3-venv ca-certificates xvfb xauth curl git make zip unzip pyqt5-dev-tools qttools5-dev-tools ${QGIS340_EXTRA_PACKAGES:-}"
 REQUIREMENTS_FILE="$(cd "$(dirname "$0")/.." && pwd)/tests/requirements.txt"
 PIP_PACKAGES="$(sed -e 's/#.*//' "$REQUIREMENTS_FILE" | xargs) ${QGIS340_EXTRA_PIP:-}"
 RECIPE="v1 suite=$SUITE mirror=$MIRROR security=$SECURITY_MIRROR apt=[$(echo $APT_PACKAGES)] pip=[$(echo $PIP_PACKAGES)]"

@@ -31,7 +31,7 @@ from .. import api
 from ..core.arraylake import ArraylakeClient
 from ..core.errors import FluxCancelled, FluxError
 from ..core.location import PROTOCOLS, api_keys_page
-from ..core.styles import COLORMAPS
+from ..core.styles import COLORMAPS, VariableInfo
 from ..flux_qgis import auth, layers, network, settings
 from ..flux_qgis.tasks import run_in_background
 
@@ -150,6 +150,11 @@ class FluxDock(QDockWidget):
         form.addRow(tr("Minimum"), self.min_spin)
         form.addRow(tr("Maximum"), self.max_spin)
         column.addWidget(style)
+        from .edr_panel import EdrPanel
+
+        self.edr_panel = EdrPanel(self)
+        self.edr_panel.setObjectName("edrPanel")
+        column.addWidget(self.edr_panel)
 
         self.add_button = QPushButton(tr("Add layer"))
         self.add_button.setObjectName("addButton")
@@ -457,6 +462,10 @@ class FluxDock(QDockWidget):
             return None
 
         def work(feedback):
+            if loc.protocol == "edr":
+                return [VariableInfo(name=p.name, title=p.label, units=p.units) for p in
+                        api.edr_parameters(loc.org, loc.repo, loc.ref, loc.group, service=loc.service,
+                                           authcfg=cfg, feedback=feedback)]
             return layers.describe_variables(loc, cfg, feedback)
 
         def show(variables):
@@ -468,6 +477,8 @@ class FluxDock(QDockWidget):
                 index = self.variable_combo.findData(current)
                 if index >= 0:
                     self.variable_combo.setCurrentIndex(index)
+            if loc.protocol == "edr" and not self.edr_panel.parameters_edit.text().strip():
+                self.edr_panel.parameters_edit.setText(",".join(v.name for v in variables))
             self.report(tr("{n} variables found.").format(n=len(variables)), Qgis.Info)
 
         return self.start(tr("Listing variables"), work, show)
