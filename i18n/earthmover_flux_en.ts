@@ -13,7 +13,7 @@ This is what &apos;al compute enable {org} {type} --is-public&apos; does. You ca
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="319"/>
+        <location filename="../ui/dock.py" line="324"/>
         <source>Earthmover Flux</source>
         <translation type="unfinished"></translation>
     </message>
@@ -153,142 +153,142 @@ This is what &apos;al compute enable {org} {type} --is-public&apos; does. You ca
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="154"/>
+        <location filename="../ui/dock.py" line="159"/>
         <source>Add layer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="156"/>
+        <location filename="../ui/dock.py" line="161"/>
         <source>Make service public…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="158"/>
+        <location filename="../ui/dock.py" line="163"/>
         <source>Send credentials (uncheck for a public service)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="166"/>
+        <location filename="../ui/dock.py" line="171"/>
         <source>Copy as…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="169"/>
+        <location filename="../ui/dock.py" line="174"/>
         <source>Service URL</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="169"/>
+        <location filename="../ui/dock.py" line="174"/>
         <source>curl command</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="169"/>
+        <location filename="../ui/dock.py" line="174"/>
         <source>Python requests</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="169"/>
+        <location filename="../ui/dock.py" line="174"/>
         <source>Mapbox transformRequest</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="184"/>
+        <location filename="../ui/dock.py" line="189"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="257"/>
+        <location filename="../ui/dock.py" line="262"/>
         <source>Make an API key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="327"/>
+        <location filename="../ui/dock.py" line="332"/>
         <source>Still busy: wait for the current step or press Cancel.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="361"/>
+        <location filename="../ui/dock.py" line="366"/>
         <source>Enter the API key of &apos;{org}&apos; and press Save: the project&apos;s layers are re-linked to it then.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="373"/>
+        <location filename="../ui/dock.py" line="378"/>
         <source>Credentials for &apos;{org}&apos; saved in the QGIS authentication database ({cfg}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="400"/>
+        <location filename="../ui/dock.py" line="405"/>
         <source>No credentials for this organization yet: enter the API key and press Save.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="422"/>
+        <location filename="../ui/dock.py" line="427"/>
         <source>Connected to &apos;{org}&apos;: {n} repositories, {s} services.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="425"/>
+        <location filename="../ui/dock.py" line="430"/>
         <source>Testing the connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="471"/>
+        <location filename="../ui/dock.py" line="482"/>
         <source>{n} variables found.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="473"/>
+        <location filename="../ui/dock.py" line="484"/>
         <source>Listing variables</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="510"/>
+        <location filename="../ui/dock.py" line="521"/>
         <source>Added {name}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="512"/>
+        <location filename="../ui/dock.py" line="523"/>
         <source>Adding the layer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="523"/>
+        <location filename="../ui/dock.py" line="534"/>
         <source>The service &apos;{name}&apos; is already public.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="529"/>
+        <location filename="../ui/dock.py" line="540"/>
         <source>Make the service public?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="532"/>
+        <location filename="../ui/dock.py" line="543"/>
         <source>Nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="550"/>
+        <location filename="../ui/dock.py" line="561"/>
         <source>The {type} service &apos;{name}&apos; is now public: anyone can read every repository of &apos;{org}&apos; through it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="554"/>
+        <location filename="../ui/dock.py" line="565"/>
         <source>Creating a public service</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="580"/>
+        <location filename="../ui/dock.py" line="591"/>
         <source>The URL held credentials: the key was moved into the QGIS authentication database ({cfg}) and removed from the URL. Nothing else keeps it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="584"/>
+        <location filename="../ui/dock.py" line="595"/>
         <source>Fields filled from the URL.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="599"/>
+        <location filename="../ui/dock.py" line="610"/>
         <source>Copied to the clipboard (with YOUR_API_KEY in place of the key).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -325,6 +325,171 @@ This is what &apos;al compute enable {org} {type} --is-public&apos; does. You ca
     <message>
         <location filename="../processing/edr_sample_points.py" line="45"/>
         <source>Credentials (Basic: org + API key; empty: the org&apos;s saved ones)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/edr_panel.py" line="38"/>
+        <source>Type the point as &apos;longitude, latitude&apos;, for example &apos;10, 20&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/edr_panel.py" line="40"/>
+        <source>The point {lon:g}, {lat:g} is outside longitude -180..180 / latitude -90..90.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/edr_panel.py" line="90"/>
+        <source>EDR queries (values at points and areas)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/edr_panel.py" line="97"/>
+        <source>parameter names, comma separated (empty: all)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/edr_panel.py" line="100"/>
+        <source>start, e.g. 2024-01-02 (empty: from the first step)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/edr_panel.py" line="103"/>
+        <source>end (empty: to the last step)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/edr_panel.py" line="104"/>
+        <source>Parameters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/edr_panel.py" line="105"/>
+        <source>From</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/edr_panel.py" line="106"/>
+        <source>To</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/edr_panel.py" line="110"/>
+        <source>longitude, latitude</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/edr_panel.py" line="111"/>
+        <source>Pick on map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/edr_panel.py" line="113"/>
+        <source>Query point</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/edr_panel.py" line="119"/>
+        <source>Point</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/edr_panel.py" line="124"/>
+        <source>Query its points / polygon</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/edr_panel.py" line="126"/>
+        <source>Layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/edr_panel.py" line="129"/>
+        <source>Draw a polygon (right click ends)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/edr_panel.py" line="131"/>
+        <source>Query drawn polygon</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/edr_panel.py" line="141"/>
+        <source>GeoPackage (*.gpkg)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/edr_panel.py" line="142"/>
+        <source>Keep in (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/edr_panel.py" line="159"/>
+        <source>Click a point on the map.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/edr_panel.py" line="171"/>
+        <source>Click the polygon&apos;s corners on the map; right click to close it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/edr_panel.py" line="176"/>
+        <source>Polygon drawn: press &apos;Query drawn polygon&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/edr_panel.py" line="203"/>
+        <source>Added {name}: {n} values.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/edr_panel.py" line="219"/>
+        <source>EDR query at a point</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/edr_panel.py" line="219"/>
+        <source>EDR at {lon:g}, {lat:g}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/edr_panel.py" line="224"/>
+        <source>Choose a point or polygon layer first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/edr_panel.py" line="230"/>
+        <source>The layer has no polygon.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/edr_panel.py" line="245"/>
+        <source>The layer has no points.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/edr_panel.py" line="253"/>
+        <source>EDR query for {n} points</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/edr_panel.py" line="253"/>
+        <source>EDR at the points of {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/edr_panel.py" line="258"/>
+        <source>Draw a polygon first, or choose a polygon layer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/edr_panel.py" line="267"/>
+        <source>EDR area query</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/edr_panel.py" line="267"/>
+        <source>EDR area</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

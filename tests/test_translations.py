@@ -53,8 +53,11 @@ def _visible_texts(widget):
     for child in widget.findChildren(QLabel):
         if child.objectName() not in ("statusLabel", "keysLink") and child.text():
             texts[f"label {child.text()!r}"] = child.text()
+    from qgis.gui import QgsFileWidget
+
+    qgis_own = {b for w in widget.findChildren(QgsFileWidget) for b in w.findChildren(QAbstractButton)}
     for child in widget.findChildren(QAbstractButton):
-        if child.text():
+        if child.text() and child not in qgis_own:  # QGIS's own widgets translate themselves
             texts[f"button {child.objectName()}"] = child.text()
     for child in widget.findChildren(QGroupBox):
         texts[f"group {child.objectName() or child.title()}"] = child.title()

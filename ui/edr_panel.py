@@ -26,7 +26,7 @@ WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
 
 
 def tr(text):
-    return QCoreApplication.translate("EdrPanel", text)
+    return QCoreApplication.translate("@default", text)  # where pylupdate5 files bare tr() calls
 
 
 def parse_lonlat(text):
