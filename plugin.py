@@ -66,8 +66,10 @@ class FluxPlugin:
 
     def check_unlinked_layers(self):
         """One message when Flux layers reference credentials this machine lacks."""
+        from .flux_qgis.layers import restore_legends
         from .flux_qgis.relink import find_unlinked_layers, orgs_of
 
+        restore_legends()
         self.pending_relink = find_unlinked_layers()
         if not self.pending_relink:
             return []
@@ -88,7 +90,10 @@ class FluxPlugin:
         from .flux_qgis.relink import relink_layers
 
         document = self.project_watcher.document if self.project_watcher else None
+        from .flux_qgis.layers import restore_legends
+
         relinked, missing = relink_layers(self.pending_relink, document=document)
+        restore_legends()
         self.pending_relink = [p for p in self.pending_relink if p.layer_id not in relinked]
         if missing:
             dock = self.show_dock()

@@ -14,6 +14,25 @@ COLORMAPS = ("viridis", "plasma", "inferno", "magma", "cividis", "turbo", "coolw
              "RdYlBu_r", "Spectral_r", "Blues", "YlGnBu", "jet", "gray")
 DEFAULT_COLORMAP = "viridis"
 
+# A few evenly spaced stops of each matplotlib colormap, for the legend drawn in QGIS (the server
+# draws the map itself; these only need to look like it).
+COLORMAP_STOPS = {
+    "viridis": ("#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"),
+    "plasma": ("#0d0887", "#7e03a8", "#cc4778", "#f89540", "#f0f921"),
+    "inferno": ("#000004", "#57106e", "#bc3754", "#f98e09", "#fcffa4"),
+    "magma": ("#000004", "#51127c", "#b73779", "#fc8961", "#fcfdbf"),
+    "cividis": ("#00224e", "#414d6b", "#7c7b78", "#bcaf6f", "#fee838"),
+    "turbo": ("#30123b", "#4686fb", "#1ae4b6", "#a2fc3c", "#faba39", "#e4460a", "#7a0403"),
+    "coolwarm": ("#3b4cc0", "#8db0fe", "#dddddd", "#f49a7b", "#b40426"),
+    "RdBu_r": ("#053061", "#4393c3", "#f7f7f7", "#d6604d", "#67001f"),
+    "RdYlBu_r": ("#313695", "#74add1", "#ffffbf", "#f46d43", "#a50026"),
+    "Spectral_r": ("#5e4fa2", "#66c2a5", "#ffffbf", "#f46d43", "#9e0142"),
+    "Blues": ("#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"),
+    "YlGnBu": ("#ffffd9", "#c7e9b4", "#41b6c4", "#225ea8", "#081d58"),
+    "jet": ("#00007f", "#0000ff", "#00ffff", "#ffff00", "#ff0000", "#7f0000"),
+    "gray": ("#000000", "#ffffff"),
+}
+
 
 def validate_colormap(name):
     name = (name or DEFAULT_COLORMAP).strip()

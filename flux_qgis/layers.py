@@ -31,6 +31,7 @@ from ..core.errors import FluxError, FluxInputError
 from ..core.location import FluxLocation
 from ..core.styles import validate_colormap, validate_range
 from . import network
+from .legend import apply_legend
 
 SPEC_PROPERTY = "earthmover_flux/spec"
 ZMAX = 18
@@ -167,6 +168,7 @@ def make_layer(spec, authcfg="", name=None):
         summary = error.summary() if not error.isEmpty() else "the XYZ provider rejected the source"
         raise FluxError(f"QGIS could not create the {spec.location.protocol} layer: {summary}")
     layer.setCustomProperty(SPEC_PROPERTY, spec.to_json())
+    apply_legend(layer, spec)
     abstract = f"Earthmover Flux {spec.location.protocol} service {spec.location.service_url()}"
     if spec.units:
         abstract += f"\nUnits: {spec.units}"
@@ -204,6 +206,7 @@ def update_layer(layer, **changes):
     if renderer is not None and layer.renderer() is None:
         layer.setRenderer(renderer)
     layer.setCustomProperty(SPEC_PROPERTY, spec.to_json())
+    apply_legend(layer, spec)  # a new data source may bring back the default raster legend
     layer.triggerRepaint()
     return True
 
@@ -252,3 +255,11 @@ def refresh_after_key_change(org="", project=None):
 
 
 network.KEY_EVENTS.listeners["layers.refresh_after_key_change"] = refresh_after_key_change
+
+
+def restore_legends(project=None):
+    """Legends are not saved in projects: give Flux layers theirs again after a project is read."""
+    for layer in (project or QgsProject.instance()).mapLayers().values():
+        spec = spec_of(layer)
+        if spec is not None and layer.isValid():
+            apply_legend(layer, spec)

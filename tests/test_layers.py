@@ -126,3 +126,17 @@ def test_wrong_key_is_unauthorized_and_adds_nothing(flux, master_password, proje
         api.add_layer(flux.org, "climate", "main", "", "wms", "air", authcfg=cfg)
     assert not QgsProject.instance().mapLayers()
     api.store_credentials(flux.org, flux.key)
+
+
+def test_layer_has_a_colour_ramp_legend_with_its_range(flux, credentials, project):
+    from qgis.core import QgsColorRampLegendNode, QgsLayerTreeLayer
+
+    layer = api.add_layer(flux.org, "climate", "main", "", "wms", "air", colormap="magma", value_range=(240, 300))
+    nodes = layer.legend().createLayerTreeModelLegendNodes(QgsLayerTreeLayer(layer))
+    assert len(nodes) == 1 and isinstance(nodes[0], QgsColorRampLegendNode)
+    ramp = nodes[0].ramp()
+    assert ramp.color1().name() == "#000004" and ramp.color2().name() == "#fcfdbf"
+    assert (layer.legend().value_range, layer.legend().units) == ((240, 300), "K")
+    layers.update_layer(layer, value_range=(250, 290), colormap="viridis")
+    nodes = layer.legend().createLayerTreeModelLegendNodes(QgsLayerTreeLayer(layer))
+    assert nodes[0].ramp().color1().name() == "#440154" and layer.legend().value_range == (250, 290)
