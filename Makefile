@@ -92,3 +92,8 @@ deploy: package
 
 clean:
 	rm -rf build $(PLUGIN).zip tests/artifacts .pytest_cache .ruff_cache
+
+# the benchmark suite (bench/, not shipped): plugin against its baselines on real QGIS and the local
+# server; writes bench/results/latest.md and .json (about 5 minutes on 2 cores; no timing asserts)
+bench: deps
+	QT_QPA_PLATFORM=offscreen $(PY) bench/run.py $(BENCH_ARGS)
