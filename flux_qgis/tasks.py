@@ -20,7 +20,11 @@ class FluxTask(QgsTask):
         self.feedback = QgsFeedback()
         self.result = None
         self.error = None
+        self.reported = False
         self.feedback.progressChanged.connect(self.setProgress)
+        # a task cancelled before it started never gets finished() on some QGIS versions
+        # (seen on 3.40): report it from taskTerminated too, once
+        self.taskTerminated.connect(lambda: self._report(False))
 
     def run(self):
         try:
@@ -37,9 +41,15 @@ class FluxTask(QgsTask):
         super().cancel()
 
     def finished(self, ok):
+        self._report(ok)
+
+    def _report(self, ok):
+        if self.reported:
+            return
+        self.reported = True
         _running.discard(self)
-        if self.isCanceled() and self.error is None:
-            self.error = FluxCancelled()
+        if not ok and self.error is None:
+            self.error = FluxCancelled()  # terminated without an error of its own: cancelled
         if self.on_done is not None:
             self.on_done(self.result if ok else None, self.error)
 

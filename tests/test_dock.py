@@ -26,10 +26,12 @@ def dock(iface, flux, master_password, project, qtbot):
     widget = plugin.show_dock()
     assert widget is not None and widget.isVisible()
     yield widget
-    if widget.task is not None:
-        widget.cancel()
-        qtbot.waitUntil(lambda: widget.task is None, timeout=30000)
-    qgis.utils.unloadPlugin("earthmover_flux")
+    try:
+        if widget.task is not None:
+            widget.cancel()
+            qtbot.waitUntil(lambda: widget.task is None, timeout=30000)
+    finally:
+        qgis.utils.unloadPlugin("earthmover_flux")  # even after a failure: later tests load it again
 
 
 def wait_idle(qtbot, dock, timeout=60000):
