@@ -94,6 +94,8 @@ def test_add_layer_from_the_dock(dock, flux, qtbot, protocol):
     colours, opaque = image_stats(image)
     assert opaque > 0.5 and colours > 20
     assert all(e["auth"] == "valid" for e in flux.log())
+    rediscovery = [e for e in flux.log() if "GetCapabilities" in e["query"] or e["path"].endswith("/tiles/")]
+    assert not rediscovery, "Add reuses the variable list the dock just fetched"
     assert QgsProject.instance().readEntry("earthmover_flux", "group")[0] == "forecast/surface"
     spec = layers.spec_of(layer)
     assert spec.colormap == "magma" and spec.value_range is not None

@@ -59,6 +59,7 @@ class FluxDock(QDockWidget):
         self.task = None
         self.services = []
         self.after_save = None
+        self.listed = None  # ((location, authcfg), variables) of the last 'List variables'
         self._build()
         self._load_state()
 
@@ -477,6 +478,7 @@ class FluxDock(QDockWidget):
                 index = self.variable_combo.findData(current)
                 if index >= 0:
                     self.variable_combo.setCurrentIndex(index)
+            self.listed = (loc, cfg), variables
             if loc.protocol == "edr" and not self.edr_panel.parameters_edit.text().strip():
                 self.edr_panel.parameters_edit.setText(",".join(v.name for v in variables))
             self.report(tr("{n} variables found.").format(n=len(variables)), Qgis.Info)
@@ -499,16 +501,18 @@ class FluxDock(QDockWidget):
             options["value_range"] = (self.min_spin.value(), self.max_spin.value())
         variable = self.selected_variable()
         try:
-            api.location(**fields)
+            loc = api.location(**fields)
             self._unlock(cfg)
         except FluxError as exc:
             self.report_error(exc)
             return None
+        # the list just shown for this very dataset: no need to ask the service again (make bench)
+        known = self.listed[1] if self.listed is not None and self.listed[0] == (loc, cfg) else None
 
         def work(feedback):
             return api.prepare_layer(fields["org"], fields["repo"], fields["ref"], fields["group"],
                                      fields["protocol"], variable, service=fields["service"],
-                                     authcfg=cfg, feedback=feedback, **options)
+                                     authcfg=cfg, feedback=feedback, variables=known, **options)
 
         def add(result):
             spec, authcfg = result
