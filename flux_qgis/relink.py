@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from qgis.core import QgsApplication, QgsDataProvider, QgsDataSourceUri, QgsProject, QgsReadWriteContext
 
-from ..core.errors import FluxError
-from ..core.location import parse_flux_url
-from . import auth
+from ..core.lazy import lazy_module
+
+auth = lazy_module("flux_qgis.auth")  # imported when a project is read, not at start-up
 
 
 @dataclass
@@ -47,6 +47,9 @@ def find_unlinked_layers(project=None):
         cfg = uri.authConfigId()
         if not cfg or cfg in known:
             continue
+        from ..core.errors import FluxError
+        from ..core.location import parse_flux_url
+
         try:
             org = parse_flux_url(url.replace("{", "").replace("}", "")).location.org
         except FluxError:

@@ -8,7 +8,9 @@ changes gets its source rebuilt with the new ``time=`` (see layers.update_layer)
 
 from qgis.core import QgsProject
 
-from . import layers
+from ..core.lazy import lazy_module
+
+layers = lazy_module("flux_qgis.layers")  # imported when time first moves
 
 
 class TemporalSync:

@@ -13,11 +13,12 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
-from .. import api
 from ..core.errors import FluxError
+from ..core.lazy import lazy_module
 from ..core.styles import COLORMAPS
-from ..flux_qgis import layers
 
+api = lazy_module("api")  # imported when the algorithm runs, not at QGIS start-up
+layers = lazy_module("flux_qgis.layers")
 MAP_PROTOCOLS = ("wms", "tiles")
 
 

@@ -19,8 +19,10 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core.errors import FluxCancelled, FluxError
-from ..flux_qgis import edr as flux_edr
+from ..core.lazy import lazy_module
 from .edr_sample_points import input_fields, location_parameters, read_location, set_temporal_outputs
+
+flux_edr = lazy_module("flux_qgis.edr")  # imported when the algorithm runs
 
 WGS84 = "EPSG:4326"
 

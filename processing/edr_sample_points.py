@@ -19,10 +19,12 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
-from .. import api
-from ..core import edr as core_edr
 from ..core.errors import FluxCancelled, FluxError
-from ..flux_qgis import edr as flux_edr
+from ..core.lazy import lazy_module
+
+api = lazy_module("api")  # imported when the algorithm runs, not at QGIS start-up
+core_edr = lazy_module("core.edr")
+flux_edr = lazy_module("flux_qgis.edr")
 
 
 def location_parameters(algorithm):
