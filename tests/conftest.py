@@ -130,3 +130,18 @@ def _same_plugin_modules_for_every_test():
              if name == "earthmover_flux" or name.startswith("earthmover_flux.")}
     yield
     sys.modules.update(saved)
+
+
+@pytest.fixture(autouse=True)
+def _no_task_left_running(request):
+    yield
+    manager = QgsApplication.taskManager()
+    for _ in range(100):  # let tasks that are ending report
+        if not manager.countActiveTasks():
+            return
+        QgsApplication.processEvents()
+        import time
+
+        time.sleep(0.05)
+    left = [task.description() for task in manager.activeTasks()]
+    print(f"\nTASKS LEFT RUNNING after {request.node.nodeid}: {left}")
