@@ -215,7 +215,9 @@ def test_server_errors_and_cancel(flux, credentials, project):
     flux.clear_log()
     with pytest.raises(FluxError, match="Cancelled"):
         api.prepare_edr_position(flux.org, "climate", "main", "", points, ["air"], feedback=feedback)
-    assert len(edr_requests(flux)) == 1, "cancel is honoured between requests"
+    from earthmover_flux.flux_qgis.edr import CONCURRENT_BATCHES
+
+    assert 1 <= len(edr_requests(flux)) <= CONCURRENT_BATCHES, "no batch is sent after the cancel"
 
 
 def test_key_never_in_project_logs_or_layer(flux, credentials, project, tmp_path):

@@ -126,7 +126,10 @@ def test_sample_points_cancel_between_requests(flux, credentials, project, proce
     flux.clear_log()
     with pytest.raises(QgsProcessingException, match="Cancelled"):
         run("edr_sample_points", location(flux, INPUT=layer, AUTHCFG=credentials), feedback)
-    assert len(edr_requests(flux)) == 1
+    from earthmover_flux.flux_qgis.edr import CONCURRENT_BATCHES
+
+    # batches go out a few at a time: none is sent after the cancel (4 would be needed here)
+    assert 1 <= len(edr_requests(flux)) <= CONCURRENT_BATCHES
 
 
 def test_area_from_layer_and_extent(flux, credentials, project, processing_ready):
