@@ -88,18 +88,22 @@ def _get_answer(url, what, authcfg, feedback):
     return response.body
 
 
+def _query_basics(location, parameters, time_range, authcfg, feedback, check_parameters):
+    """Validated parameters and datetime, units, and the requests made (the metadata check)."""
+    parameters = core_edr.validate_parameters(parameters)
+    when = core_edr.datetime_param(time_range)
+    if not check_parameters:
+        return parameters, when, {}, 0
+    parameters, known = _check_parameters(location, parameters, authcfg, feedback)
+    return parameters, when, {p.name: p.units for p in known}, 1
+
+
 def fetch_position(location, points, parameters=None, time_range=None, authcfg="", feedback=None,
                    check_parameters=True, max_url=core_edr.MAX_URL_BYTES):
     """Values at ``points`` ((lon, lat) in EPSG:4326), batched into MULTIPOINT requests."""
     points = core_edr.validate_points(points)
-    parameters = core_edr.validate_parameters(parameters)
-    when = core_edr.datetime_param(time_range)
-    units = {}
-    requests = 0
-    if check_parameters:
-        parameters, known = _check_parameters(location, parameters, authcfg, feedback)
-        units = {p.name: p.units for p in known}
-        requests += 1
+    parameters, when, units, requests = _query_basics(location, parameters, time_range, authcfg, feedback,
+                                                      check_parameters)
     plan = core_edr.batches(location, points, parameters, when, max_url=max_url)
     bodies = _fetch_all([url for _first, url in plan], "the EDR position values", authcfg, feedback)
     requests += len(bodies)
@@ -164,16 +168,11 @@ def fetch_area(location, polygon_wkt, parameters=None, time_range=None, authcfg=
                check_parameters=True):
     """Values at the grid points inside a POLYGON/MULTIPOLYGON (WKT, EPSG:4326)."""
     polygon = core_edr.normalize_polygon_wkt(polygon_wkt)
-    parameters = core_edr.validate_parameters(parameters)
-    when = core_edr.datetime_param(time_range)
+    core_edr.area_url(location, polygon, core_edr.validate_parameters(parameters),
+                      core_edr.datetime_param(time_range))  # refuse a too long polygon before any request
+    parameters, when, units, requests = _query_basics(location, parameters, time_range, authcfg, feedback,
+                                                      check_parameters)
     url = core_edr.area_url(location, polygon, parameters, when)
-    units = {}
-    requests = 0
-    if check_parameters:
-        parameters, known = _check_parameters(location, parameters, authcfg, feedback)
-        units = {p.name: p.units for p in known}
-        requests += 1
-        url = core_edr.area_url(location, polygon, parameters, when)
     body = _get_answer(url, "the EDR area values", authcfg, feedback)
     requests += 1
     rows = core_edr.parse_covjson(body)
