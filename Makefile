@@ -20,7 +20,7 @@ LOCALES ?= $(patsubst i18n/$(PLUGIN)_%.ts,%,$(wildcard i18n/$(PLUGIN)_*.ts))
 LOCALES := $(sort en $(LOCALES))
 PYTEST_ARGS ?=
 
-.PHONY: deps qgis venvs serve demo test test-qgis322 test-qgis340 lint package deploy clean translations bench
+.PHONY: deps qgis venvs serve demo test test-qgis322 test-qgis340 lint package deploy clean translations bench e2e
 
 deps: qgis venvs
 
@@ -70,6 +70,12 @@ test-qgis322: deps
 
 test-qgis340: deps
 	scripts/test_qgis340.sh $(PYTEST_ARGS)
+
+# a user's session end to end (tests/test_e2e.py, also part of `make test`): the zip in a fresh profile,
+# the real qgis window under Xvfb driven through the dock by scripts/e2e_session.py, the local server;
+# screenshots in tests/artifacts/e2e/ (FLUX_E2E_DOCS_DIR=docs refreshes the README's pictures)
+e2e: deps
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest tests/test_e2e.py $(PYTEST_ARGS)
 
 # the zip for 'Install from ZIP' and the plugin repository: the plugin's tracked files, LICENSE and
 # any i18n/*.qm, in one earthmover_flux/ folder (scripts/package.py; standard library only)
