@@ -7,6 +7,7 @@ in projects (QGIS never saves legends): the plugin sets it again when a project 
 """
 
 from qgis.core import QgsColorRampLegendNode, QgsGradientColorRamp, QgsGradientStop, QgsMapLayerLegend
+from qgis.PyQt import sip
 from qgis.PyQt.QtGui import QColor
 
 from ..core.styles import COLORMAP_STOPS, format_number
@@ -31,8 +32,12 @@ class FluxLegend(QgsMapLayerLegend):
             return []
         low, high = self.value_range
         suffix = f" {self.units}" if self.units else ""
-        return [QgsColorRampLegendNode(node_layer, color_ramp(self.colormap), format_number(low) + suffix,
-                                       format_number(high) + suffix)]
+        node = QgsColorRampLegendNode(node_layer, color_ramp(self.colormap), format_number(low) + suffix,
+                                      format_number(high) + suffix)
+        # the layer tree model owns the node: without this Python deletes it under QGIS's feet
+        # (a real Layers panel segfaulted on Add; make e2e found it)
+        sip.transferto(node, None)
+        return [node]
 
 
 def apply_legend(layer, spec):

@@ -35,7 +35,7 @@ fi
 # the throwaway profile's auth database gets a master password from this file (never a prompt)
 umask 077
 echo "demo-master-password" > "$DEMO_DIR/master-password"
-export QGIS_AUTH_PASSWORD_FILE="$DEMO_DIR/master-password"
+export QGIS_AUTH_PASSWORD_FILE="$DEMO_DIR/master-password" FLUX_DEMO_PASSWORD_FILE="$DEMO_DIR/master-password"
 export QGIS_PLUGINPATH="$DEMO_DIR/plugins"
 printf '[PythonPlugins]\nearthmover_flux=true\n[qgis]\nshowTips=false\ncheckVersion=false\n[migration]\nsettings=true\nfileVersion=3\n' \
   > "$DEMO_DIR/profiles/profiles/default/QGIS/QGIS3.ini"

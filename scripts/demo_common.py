@@ -28,8 +28,10 @@ def _unlock_demo_profile():
     from qgis.core import QgsApplication
 
     am = QgsApplication.authManager()
-    path = os.environ.get("QGIS_AUTH_PASSWORD_FILE")
-    if not am.masterPasswordIsSet() and path:
+    # QGIS 3.40 removes QGIS_AUTH_PASSWORD_FILE from the environment once read (and says a master
+    # password is set while a new database has none), so demo.sh passes the path twice
+    path = os.environ.get("FLUX_DEMO_PASSWORD_FILE") or os.environ.get("QGIS_AUTH_PASSWORD_FILE")
+    if path:
         am.setPasswordHelperEnabled(False)
         with open(path) as handle:
             am.setMasterPassword(handle.readline().strip(), True)

@@ -201,8 +201,11 @@ class FluxDock(QDockWidget):
 
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        self.setMinimumWidth(340)
+        # wide enough for the fields and buttons (make e2e's screenshots showed them clipped);
+        # a narrower dock scrolls rather than cutting them off
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
+        body.setMinimumWidth(body.sizeHint().width())
+        self.setMinimumWidth(min(body.sizeHint().width() + 24, 520))
         scroll.setWidget(body)
         self.setWidget(scroll)
 
