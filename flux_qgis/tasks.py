@@ -24,7 +24,7 @@ class FluxTask(QgsTask):
         self.feedback.progressChanged.connect(self.setProgress)
         # a task cancelled before it started never gets finished() on some QGIS versions
         # (seen on 3.40): report it from taskTerminated too, once
-        self.taskTerminated.connect(lambda: self._report(False))
+        self.taskTerminated.connect(self._terminated)
 
     def run(self):
         try:
@@ -39,15 +39,22 @@ class FluxTask(QgsTask):
     def cancel(self):
         self.feedback.cancel()
         super().cancel()
+        # the user sees the cancel at once, even while a request is still being aborted (or is
+        # past the point where QGIS can abort it); whatever the work returns later is dropped
+        self._report(False)
 
     def finished(self, ok):
+        _running.discard(self)
         self._report(ok)
+
+    def _terminated(self):
+        _running.discard(self)
+        self._report(False)
 
     def _report(self, ok):
         if self.reported:
             return
         self.reported = True
-        _running.discard(self)
         if not ok and self.error is None:
             self.error = FluxCancelled()  # terminated without an error of its own: cancelled
         if self.on_done is not None:
