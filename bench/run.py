@@ -320,17 +320,11 @@ def _point_layer(points):
 
 
 def bench_edr(ctx, authcfg, loop_points):
-    from earthmover_flux.processing.provider import FluxProvider
+    from plugin_setup import start_processing, stop_processing
 
     import processing
-    from processing.core.Processing import Processing
 
-    Processing.initialize()
-    registry = QgsApplication.processingRegistry()
-    added = None
-    if registry.providerById("earthmover_flux") is None:
-        added = FluxProvider()
-        registry.addProvider(added)
+    added = start_processing()
     rng = random.Random(9)
     all_points = [(rng.uniform(-179, 179), rng.uniform(-89, 89)) for _ in range(10_000)]
     params = {"ORG": ctx.flux.org, "REPO": "climate", "REF": "main", "GROUP": "", "PARAMETERS": "",
@@ -343,8 +337,7 @@ def bench_edr(ctx, authcfg, loop_points):
     try:
         _bench_edr(ctx, all_points, run_alg, loop_points)
     finally:
-        if added is not None:
-            registry.removeProvider(added)  # the plugin registers its own when started (section 5)
+        stop_processing(added)  # the plugin registers its own when started (section 5)
 
 
 def _bench_edr(ctx, all_points, run_alg, loop_points):

@@ -13,7 +13,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import textwrap
 import time
 import zipfile
@@ -47,11 +46,9 @@ fileVersion=3
 
 @pytest.fixture(scope="module")
 def plugin_zip(tmp_path_factory):
-    out = tmp_path_factory.mktemp("package") / f"{PLUGIN}.zip"
-    result = subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "package.py"), "--out", str(out)],
-                            capture_output=True, text=True, cwd=REPO_ROOT, timeout=120)
-    assert result.returncode == 0, result.stderr
-    return out
+    from plugin_setup import build_plugin_zip
+
+    return build_plugin_zip(tmp_path_factory.mktemp("package") / f"{PLUGIN}.zip")
 
 
 def fresh_profile(root, plugin_zip):

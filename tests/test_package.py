@@ -31,11 +31,9 @@ def _metadata(text):
 
 @pytest.fixture(scope="module")
 def plugin_zip(tmp_path_factory):
-    out = tmp_path_factory.mktemp("package") / f"{PLUGIN}.zip"
-    result = subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "package.py"), "--out", str(out)],
-                            capture_output=True, text=True, cwd=REPO_ROOT, timeout=120)
-    assert result.returncode == 0, result.stderr
-    return out
+    from plugin_setup import build_plugin_zip
+
+    return build_plugin_zip(tmp_path_factory.mktemp("package") / f"{PLUGIN}.zip")
 
 
 def test_zip_holds_the_plugin_only(plugin_zip):

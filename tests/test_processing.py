@@ -13,7 +13,6 @@ from earthmover_flux import api
 from earthmover_flux.core import edr as core_edr
 from harness import MASTER_PASSWORD, PLUGINS_DIR, PROFILE_DIR
 from qgis.core import (
-    QgsApplication,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsFeature,
@@ -34,19 +33,11 @@ QGIS_PROCESS = "/usr/bin/qgis_process.bin"
 
 @pytest.fixture(scope="module")
 def processing_ready(qgis_app):
-    from processing.core.Processing import Processing
+    from plugin_setup import start_processing, stop_processing
 
-    Processing.initialize()
-    from earthmover_flux.processing.provider import FluxProvider
-
-    registry = QgsApplication.processingRegistry()
-    added = None
-    if registry.providerById("earthmover_flux") is None:
-        added = FluxProvider()
-        registry.addProvider(added)
+    added = start_processing()
     yield
-    if added is not None:
-        registry.removeProvider(added)
+    stop_processing(added)
 
 
 def run(algorithm, params, feedback=None):
