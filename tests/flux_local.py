@@ -197,6 +197,17 @@ class LocalFlux:
         self.stop()
 
 
+def _die_with_parent() -> None:
+    """Linux: the server gets SIGTERM when the test process dies, even if it is killed."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: stop() still ends it on a normal exit
+
+
 def start_local_flux(data_dir: str | os.PathLike | None = None, port: int = 0,
                      log_file: str | os.PathLike | None = None,
                      timeout: float = START_TIMEOUT) -> LocalFlux:
@@ -222,7 +233,7 @@ def start_local_flux(data_dir: str | os.PathLike | None = None, port: int = 0,
            "--port", str(port), "--ready-file", str(ready), "--log-file", str(log_path)]
     with open(stderr_path, "wb") as err:
         proc = subprocess.Popen(cmd, cwd=str(REPO_ROOT), env=_server_env(),
-                                stdout=subprocess.DEVNULL, stderr=err)
+                                stdout=subprocess.DEVNULL, stderr=err, preexec_fn=_die_with_parent)
     deadline = time.monotonic() + timeout
     while True:
         if ready.exists():
