@@ -124,10 +124,20 @@ def _fetch_all(urls, what, authcfg, feedback):
     QgsNetworkAccessManager, with the user's proxy, SSL, auth and timeout settings). Cancel
     stops the batches not yet sent and aborts those in flight; the first failure is raised.
     """
-    from qgis.PyQt.QtCore import QRunnable, QThreadPool
+    from qgis.PyQt.QtCore import QCoreApplication, QRunnable, QThread, QThreadPool
 
-    if len(urls) <= 1:
-        return [_get_answer(url, what, authcfg, feedback) for url in urls]
+    # on the UI thread, one after another: worker threads' network managers may wait for the UI
+    # thread, which would be blocked here (a hang seen on QGIS 3.40); tasks and algorithms run off it
+    on_ui_thread = QThread.currentThread() == QCoreApplication.instance().thread()
+    if len(urls) <= 1 or on_ui_thread:
+        bodies = []
+        for url in urls:
+            if feedback is not None and feedback.isCanceled():
+                raise FluxCancelled()
+            bodies.append(_get_answer(url, what, authcfg, feedback))
+            if feedback is not None:
+                feedback.setProgress(100.0 * len(bodies) / len(urls))
+        return bodies
     bodies, errors, done = [None] * len(urls), [], [0]
 
     class Batch(QRunnable):

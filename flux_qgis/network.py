@@ -12,7 +12,7 @@ from qgis.core import QgsBlockingNetworkRequest, QgsNetworkAccessManager
 from qgis.PyQt.QtCore import QByteArray, QObject, Qt, QUrl, pyqtSignal, pyqtSlot
 from qgis.PyQt.QtNetwork import QNetworkRequest
 
-from ..core.arraylake import HttpResponse
+from ..core.arraylake import HttpResponse, error_detail
 from ..core.errors import FluxCancelled, FluxError, FluxInputError, http_error
 from ..core.location import is_loopback_host
 from . import settings
@@ -158,8 +158,6 @@ def get(url, what, authcfg="", feedback=None, expect_type=None):
     """GET a Flux service URL with the authcfg; FluxError with a sentence unless HTTP 200."""
     response = send("GET", url, authcfg=authcfg, feedback=feedback)
     if response.status != 200:
-        from ..core.arraylake import error_detail
-
         raise http_error(response.status, what, error_detail(response))
     if expect_type:
         ctype = response.headers.get("content-type", "")

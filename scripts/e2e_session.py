@@ -288,15 +288,20 @@ def scenario(step):
         new = [layer for layer in project.mapLayers().values() if layer.id() not in names_before]
         return new[0] if new else None
 
-    with step("add a WMS layer", "04-wms-layer") as s:
-        choose("wms")
+    def add_from_dock(protocol, colormap):
+        """Protocol, variable from the list, colormap, Add; returns the new layer (a generator step)."""
+        choose(protocol)
         yield from list_and_pick_variable("air")
-        pick(widget(QComboBox, "colormapCombo"), "viridis")
+        pick(widget(QComboBox, "colormapCombo"), colormap)
         before = set(project.mapLayers())
         click(widget(QPushButton, "addButton"))
-        yield until(idle, "Add layer (wms) to finish")
-        wms = added_layer(before)
-        assert wms is not None, widget(QLabel, "statusLabel").text()
+        yield until(idle, f"Add layer ({protocol}) to finish")
+        layer = added_layer(before)
+        assert layer is not None, widget(QLabel, "statusLabel").text()
+        return layer
+
+    with step("add a WMS layer", "04-wms-layer") as s:
+        wms = yield from add_from_dock("wms", "viridis")
         iface.layerTreeView().setCurrentLayer(wms)
         iface.zoomToActiveLayer()  # View > Zoom to Layer
         yield until(canvas.refresh(), "the WMS layer to render")
@@ -308,14 +313,7 @@ def scenario(step):
 
     # 5. the same data as OGC tiles
     with step("add a tiles layer", "05-tiles-layer") as s:
-        choose("tiles")
-        yield from list_and_pick_variable("air")
-        pick(widget(QComboBox, "colormapCombo"), "plasma")
-        before = set(project.mapLayers())
-        click(widget(QPushButton, "addButton"))
-        yield until(idle, "Add layer (tiles) to finish")
-        tiles = added_layer(before)
-        assert tiles is not None, widget(QLabel, "statusLabel").text()
+        tiles = yield from add_from_dock("tiles", "plasma")
         # the tiles layer on its own: untick the WMS layer in the Layers panel, look, tick it again
         wms_node = project.layerTreeRoot().findLayer(wms.id())
         wms_node.setItemVisibilityChecked(False)
