@@ -1,6 +1,6 @@
 # Earthmover Flux for QGIS - everything a developer or CI needs, from a fresh Debian/Ubuntu machine.
 #   make demo   sample data + local Flux server + QGIS with the plugin (headless: writes a map image)
-#   make test   lint + the whole suite on QGIS 3.22 (host) and QGIS 3.40 (Debian 13 chroot)
+#   make test   lint + the whole suite on QGIS 3.22 (host), 3.40 (Debian 13 chroot) and 3.44 (Debian sid chroot)
 SHELL := /bin/bash
 PLUGIN := earthmover_flux
 QGIS_PYTHON := /usr/bin/python3
@@ -14,13 +14,13 @@ DATA_DIR ?= $(CACHE_DIR)/data
 export FLUX_DATA_DIR ?= $(DATA_DIR)
 VERSION := $(shell sed -n 's/^version=//p' metadata.txt)
 # the plugin's Python files, for pylupdate5 and flake8-qgis (what the zip holds: scripts/package.py)
-PLUGIN_PY := $(wildcard *.py core/*.py flux_qgis/*.py ui/*.py processing/*.py)
+PLUGIN_PY := $(wildcard *.py core/*.py flux_qgis/*.py ui/*.py flux_processing/*.py)
 # i18n/earthmover_flux_<locale>.ts for each; `make translations LOCALES="en de"` starts a German one
 LOCALES ?= $(patsubst i18n/$(PLUGIN)_%.ts,%,$(wildcard i18n/$(PLUGIN)_*.ts))
 LOCALES := $(sort en $(LOCALES))
 PYTEST_ARGS ?=
 
-.PHONY: deps qgis venvs serve demo test test-qgis322 test-qgis340 lint package deploy clean translations bench e2e
+.PHONY: deps qgis venvs serve demo test test-qgis322 test-qgis340 test-qgis344 lint package deploy clean translations bench e2e
 
 deps: qgis venvs
 
@@ -38,8 +38,8 @@ qgis:
 
 venvs: $(VENV)/.ok $(SERVER_VENV)/.ok
 
-# tests/requirements-lint.txt (flake8 + flake8-qgis) is apart: the QGIS 3.40 chroot installs
-# tests/requirements.txt and is rebuilt whenever that list changes; lint runs on the host only
+# tests/requirements-lint.txt (flake8 + flake8-qgis) is apart: the QGIS 3.40 and 3.44 chroots install
+# tests/requirements.txt (again whenever that list changes); lint runs on the host only
 $(VENV)/.ok: tests/requirements.txt tests/requirements-lint.txt
 	$(QGIS_PYTHON) -m venv --system-site-packages $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -r tests/requirements.txt -r tests/requirements-lint.txt
@@ -62,14 +62,18 @@ lint: $(VENV)/.ok
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/flake8 $(PLUGIN_PY)
 
-test: deps lint test-qgis322 test-qgis340
+test: deps lint test-qgis322 test-qgis340 test-qgis344
 	@echo "All QGIS versions passed: see the 'QGIS x.y: N passed' lines above."
 
 test-qgis322: deps
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
 
+# QGIS 3.40 and 3.44 from Debian chroots (scripts/qgis_chroot.sh builds each once, as root)
 test-qgis340: deps
-	scripts/test_qgis340.sh $(PYTEST_ARGS)
+	scripts/test_qgis_chroot.sh 3.40 $(PYTEST_ARGS)
+
+test-qgis344: deps
+	scripts/test_qgis_chroot.sh 3.44 $(PYTEST_ARGS)
 
 # a user's session end to end (tests/test_e2e.py, also part of `make test`): the zip in a fresh profile,
 # the real qgis window under Xvfb driven through the dock by scripts/e2e_session.py, the local server;
@@ -77,10 +81,15 @@ test-qgis340: deps
 e2e: deps
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest tests/test_e2e.py $(PYTEST_ARGS)
 
-# the zip for 'Install from ZIP' and the plugin repository: the plugin's tracked files, LICENSE and
-# any i18n/*.qm, in one earthmover_flux/ folder (scripts/package.py; standard library only)
+# the zip for 'Install from ZIP' and the plugin repository, made by pb_tool (Plugin Builder's tool,
+# installed in the test venv) from pb_tool.cfg: it deploys the listed files into build/pb_tool and
+# zips that folder. scripts/package.py is the reference list tests/test_package.py holds it to.
+PB_TOOL = $(or $(shell command -v pb_tool 2>/dev/null),$(VENV)/bin/pb_tool)
 package:
-	$(QGIS_PYTHON) scripts/package.py --out $(PLUGIN).zip
+	@test -x "$(PB_TOOL)" || { echo "pb_tool is missing: make venvs (tests/requirements.txt) installs it"; exit 1; }
+	rm -rf build/pb_tool $(PLUGIN).zip && mkdir -p build/pb_tool
+	yes | $(PB_TOOL) zip --no-docs --plugin_path "$(CURDIR)/build/pb_tool" >/dev/null
+	@echo "built $(PLUGIN).zip with pb_tool: version $(VERSION)"
 
 # i18n/earthmover_flux_<locale>.ts from every tr() of the plugin (pylupdate5 keeps translations
 # already made), then .qm for QGIS (lrelease); commit both: `make package` compiles nothing
@@ -91,10 +100,11 @@ translations:
 	PYTHONWARNINGS=ignore pylupdate5 -noobsolete $(PLUGIN_PY) -ts $(foreach l,$(LOCALES),i18n/$(PLUGIN)_$(l).ts)
 	@for l in $(filter-out en,$(LOCALES)); do lrelease -silent i18n/$(PLUGIN)_$$l.ts -qm i18n/$(PLUGIN)_$$l.qm; done
 
-deploy: package
-	@dest="$${QGIS_PROFILE_DIR:-$(HOME)/.local/share/QGIS/QGIS3/profiles/default}/python/plugins"; \
-	mkdir -p "$$dest" && rm -rf "$$dest/$(PLUGIN)" && unzip -q -o $(PLUGIN).zip -d "$$dest" && \
-	echo "installed into $$dest/$(PLUGIN): enable it in Plugins > Manage and Install Plugins"
+# pb_tool deploy: the same files straight into a profile's plugins folder
+deploy: $(VENV)/.ok
+	$(PB_TOOL) deploy --no-docs --no-confirm \
+	  --plugin_path "$${QGIS_PROFILE_DIR:-$(HOME)/.local/share/QGIS/QGIS3/profiles/default}/python/plugins"
+	@echo "enable it in Plugins > Manage and Install Plugins"
 
 clean:
 	rm -rf build $(PLUGIN).zip tests/artifacts .pytest_cache .ruff_cache

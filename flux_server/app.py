@@ -36,6 +36,19 @@ def _api_org(path: str) -> str | None:
     return None
 
 
+def _strip_path_prefix(scope, prefixes):
+    """A deployment with its own URL ({base}{prefix}/v1/services/...): route it as compute,
+    remembering the prefix (its own deployment only answers there, see compute.py)."""
+    for prefix in prefixes:
+        if scope["path"].startswith(prefix + compute.PREFIX):
+            scope = dict(scope)
+            scope["path"] = scope["path"][len(prefix):]
+            scope["root_path"] = scope.get("root_path", "") + prefix
+            scope["flux_path_prefix"] = prefix
+            break
+    return scope
+
+
 async def _not_found(send) -> int:
     return await compute.send_json(send, 404, "Not Found")
 
@@ -53,7 +66,8 @@ class FluxApp:
         if scope["type"] != "http":
             return  # no websockets here
         path = scope["path"]
-        kind = _kind(path)
+        scope = _strip_path_prefix(scope, self.state.path_prefixes())
+        kind = _kind(scope["path"])
         if kind == "control":
             if not control.is_loopback(scope):
                 return await _not_found(send)
@@ -91,9 +105,9 @@ class FluxApp:
         return await _not_found(send)
 
     def _record(self, scope, kind, query, status, rule, started):
-        path = scope["path"]
+        path = scope.get("flux_path_prefix", "") + scope["path"]  # as the client sent it
         if kind == "compute":
-            info = compute.parse_path(path)
+            info = compute.parse_path(scope["path"])
             service, org = info["service"], info["org"]
         else:
             service, org = None, _api_org(path) if kind == "api" else None

@@ -20,7 +20,7 @@ import traceback
 
 import anyio
 
-from . import auth
+from . import auth, meta
 from .state import FluxState
 
 PREFIX = "/v1/services/"
@@ -184,6 +184,8 @@ class ComputeHandler:
         if not org or org not in state.orgs:
             return await send_json(send, 404, "organization not found")
         deployment = state.deployment(org, name or "")
+        if deployment is not None and deployment.path_prefix != scope.get("flux_path_prefix", ""):
+            deployment = None  # served only under its own URL (its record's ``url``)
         if deployment is None:
             return await send_json(send, 404, f"service '{name}' not found for {org}")
         # Auth before anything about repositories, so a stranger learns nothing about them.
@@ -191,6 +193,8 @@ class ComputeHandler:
             return await send_json(send, 401, "Not authenticated",
                                    [(b"www-authenticate", auth.CHALLENGE.encode())])
         repo, ref = info["repo"], info["ref"]
+        if repo == meta.PREFIX:  # discovery: /v1/services/{deployment}/{org}/_meta/...
+            return await meta.handle(self, scope, receive, send, org, scope["path"][len(PREFIX):].split("/")[3:])
         if not repo or state.repo(org, repo) is None:
             return await send_json(send, 404, f"repository '{repo}' not found in {org}")
         if not ref:

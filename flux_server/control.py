@@ -9,6 +9,9 @@
     GET    /_flux/log      -> the request log (list of entries); ?clear=1 also clears it
     DELETE /_flux/log      -> clears the in-memory log (the file keeps growing)
     POST   /_flux/reset    -> initial deployments, no faults, empty log
+    POST   /_flux/deployments {org, name, service_type, is_public?, path_prefix?}
+                           -> adds a deployment; with path_prefix "/edge" it is served only at
+                              {base}/edge/v1/services/{name}/{org}/... (its record's url says so)
 """
 
 from __future__ import annotations
@@ -71,6 +74,22 @@ def build_app(state: FluxState) -> Starlette:
         state.log.clear()
         return JSONResponse([])
 
+    async def add_deployment(request: Request):
+        from .state import DEPLOYMENT_NAME, SUFFIXES, Deployment
+
+        try:
+            body = json.loads(await request.body())
+            org, name, stype = body["org"], body["name"], body["service_type"]
+            prefix = "/" + body.get("path_prefix", "").strip("/") if body.get("path_prefix") else ""
+            assert org in state.orgs and stype in SUFFIXES and DEPLOYMENT_NAME.match(name)
+            assert prefix == "" or all(seg.isalnum() or "-" in seg for seg in prefix[1:].split("/"))
+        except (ValueError, KeyError, TypeError, AttributeError, AssertionError):
+            return JSONResponse({"detail": "need org (known), name, service_type, path_prefix?"}, status_code=422)
+        deployment = Deployment(name=name, service_type=stype, org=org, is_public=bool(body.get("is_public")),
+                                path_prefix=prefix)
+        state.deployments[org][name] = deployment
+        return JSONResponse(deployment.to_json(str(request.base_url).rstrip("/")), status_code=201)
+
     async def reset(request: Request):
         state.reset()
         return JSONResponse({"ok": True})
@@ -85,4 +104,5 @@ def build_app(state: FluxState) -> Starlette:
         Route("/_flux/log", get_log, methods=["GET"]),
         Route("/_flux/log", clear_log, methods=["DELETE"]),
         Route("/_flux/reset", reset, methods=["POST"]),
+        Route("/_flux/deployments", add_deployment, methods=["POST"]),
     ])

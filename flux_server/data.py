@@ -26,8 +26,10 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from . import samples
+
 # Bump when the data or the manifest format changes: an old DIR is rebuilt.
-DATA_VERSION = 4
+DATA_VERSION = 5
 
 MANIFEST_NAME = "manifest.json"
 
@@ -48,6 +50,9 @@ OFFSETS = {"c1": 0.0, "c2": 2.0, "c3": 4.0, "c4": 6.0}
 REPO_DESCRIPTIONS = {
     (DEMO_ORG, "climate"): "Synthetic global air temperature with a nested forecast group",
     (DEMO_ORG, "ocean"): "Synthetic global sea surface temperature",
+    (DEMO_ORG, "weather"): ("Shaped like real Flux data: GFS-like forecast (step, level, member), "
+                            "hourly ERA5-like reanalysis, HRRR-like Lambert grid, packed noleap "
+                            "and 360_day climate runs"),
     (OTHER_ORG, "private-data"): "Another organisation's data; the flux-demo key must not open it",
 }
 
@@ -228,6 +233,7 @@ def build(data_dir: str | os.PathLike, force: bool = False) -> dict:
                 "repos": {
                     "climate": _build_climate,
                     "ocean": lambda p: _build_single(p, DEMO_ORG, "ocean", sst_dataset("c1")),
+                    "weather": _build_weather,
                 },
             },
             OTHER_ORG: {
@@ -246,13 +252,13 @@ def build(data_dir: str | os.PathLike, force: bool = False) -> dict:
                 path = repos_dir / org / name
                 path.parent.mkdir(parents=True, exist_ok=True)
                 info = builder(path)
+                info.setdefault("times", _times())
+                info.setdefault("extent", _extent())
                 info.update({
                     "created": built_at,
                     "updated": built_at,
                     "description": REPO_DESCRIPTIONS[(org, name)],
                     "path": str(path.relative_to(data_dir)),
-                    "times": _times(),
-                    "extent": _extent(),
                 })
                 repos[name] = info
             orgs[org] = {"key": spec["key"], "repos": repos}
@@ -261,3 +267,273 @@ def build(data_dir: str | os.PathLike, force: bool = False) -> dict:
         tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True))
         os.replace(tmp, data_dir / MANIFEST_NAME)  # atomic: readers never see half a manifest
         return manifest
+
+
+# -- flux-demo/weather: data shaped like real Flux data (formulas in samples.py) -------------------
+
+def _lat(values, **attrs) -> xr.DataArray:
+    return xr.DataArray(np.asarray(values, dtype="float64"), dims="lat",
+                        attrs={"units": "degrees_north", "standard_name": "latitude",
+                               "long_name": "latitude", "axis": "Y", **attrs})
+
+
+def _lon(values, **attrs) -> xr.DataArray:
+    return xr.DataArray(np.asarray(values, dtype="float64"), dims="lon",
+                        attrs={"units": "degrees_east", "standard_name": "longitude",
+                               "long_name": "longitude", "axis": "X", **attrs})
+
+
+def _time(stamps) -> xr.DataArray:
+    values = pd.DatetimeIndex([s.rstrip("Z") for s in stamps]).values.astype("datetime64[ns]")
+    return xr.DataArray(values, dims="time",
+                        attrs={"standard_name": "time", "long_name": "time", "axis": "T"})
+
+
+def _step(hours, name="step") -> xr.DataArray:
+    values = np.asarray(hours, dtype="int64").astype("timedelta64[h]").astype("timedelta64[us]")
+    return xr.DataArray(values, dims=name,
+                        attrs={"standard_name": "forecast_period", "long_name": "lead time"})
+
+
+def _member() -> xr.DataArray:
+    return xr.DataArray(np.asarray(samples.MEMBERS, dtype="int32"), dims="member",
+                        attrs={"long_name": "ensemble member", "standard_name": "realization"})
+
+
+def _global_attrs(title: str, imitates: str) -> dict:
+    return {"Conventions": "CF-1.8", "title": title, "flux_version": "c1",
+            "source": "flux_server.data (synthetic)", "imitates": imitates}
+
+
+def _grid_arrays(grid: samples.Grid):
+    return np.asarray(grid.lats(), dtype="float64"), np.asarray(grid.lons(), dtype="float64")
+
+
+def gfs_dataset() -> xr.Dataset:
+    lat, lon = _grid_arrays(samples.GFS_GRID)
+    steps = np.asarray(samples.GFS_STEPS_HOURS, dtype="float64")
+    levels = np.asarray(samples.GFS_LEVELS, dtype="float64")
+    members = np.asarray(samples.MEMBERS, dtype="float64")
+    t_idx = np.arange(len(samples.GFS_TIMES), dtype="float64")
+    # (time, step, lat, lon), the formula of samples.gfs_t2m
+    t2m = (200.0 + lon[None, None, None, :] / 4.0 + (lat[None, None, :, None] + 90.0) / 10.0
+           + steps[None, :, None, None] + 20.0 * t_idx[:, None, None, None])
+    t = t2m[:, :, None, :, :] - ((1000.0 - levels) / 10.0)[None, None, :, None, None]
+    ens = t2m[None] + 5.0 * members[:, None, None, None, None]
+    k = {"units": "K"}
+    ds = xr.Dataset(
+        {
+            "t2m": (("time", "step", "lat", "lon"), t2m.astype("float32"),
+                    {"standard_name": "air_temperature", "long_name": "2 metre temperature", **k}),
+            "t": (("time", "step", "level", "lat", "lon"), t.astype("float32"),
+                  {"standard_name": "air_temperature", "long_name": "Temperature", **k}),
+            "t2m_ens": (("member", "time", "step", "lat", "lon"), ens.astype("float32"),
+                        {"standard_name": "air_temperature",
+                         "long_name": "2 metre temperature, ensemble", **k}),
+        },
+        coords={
+            "time": _time(samples.GFS_TIMES).assign_attrs(long_name="forecast start time"),
+            "step": _step(samples.GFS_STEPS_HOURS),
+            "level": xr.DataArray(np.asarray(samples.GFS_LEVELS, dtype="int32"), dims="level",
+                                  attrs={"units": "hPa", "positive": "down", "axis": "Z",
+                                         "standard_name": "air_pressure",
+                                         "long_name": "pressure level"}),
+            "member": _member(),
+            "lat": _lat(lat), "lon": _lon(lon),
+        },
+    )
+    ds.attrs = _global_attrs("GFS-like global forecast",
+                             "NOAA GFS forecast as served by Flux: init time x lead time")
+    return ds
+
+
+def era5_dataset() -> xr.Dataset:
+    lat, lon = _grid_arrays(samples.ERA5_GRID)
+    hours = np.arange(samples.ERA5_COUNT, dtype="int64")
+    values = (250.0 + ((hours % 1000) / 10.0)[:, None, None] + lon[None, None, :] / 30.0
+              + (lat[None, :, None] + 90.0) / 30.0)
+    start = np.datetime64(samples.ERA5_START.rstrip("Z"), "ns")
+    times = start + hours.astype("timedelta64[h]").astype("timedelta64[ns]")
+    ds = xr.Dataset(
+        {"t2m": (("time", "lat", "lon"), values.astype("float32"),
+                 {"standard_name": "air_temperature", "long_name": "2 metre temperature",
+                  "units": "K"})},
+        coords={"time": xr.DataArray(times, dims="time",
+                                     attrs={"standard_name": "time", "long_name": "time",
+                                            "axis": "T"}),
+                "lat": _lat(lat), "lon": _lon(lon)},
+    )
+    ds.attrs = _global_attrs("ERA5-like hourly reanalysis",
+                             "ECMWF ERA5 single levels: hourly over years, lon 0..360, lat 90 -> -90")
+    return ds
+
+
+def _hrrr_crs_attrs() -> dict:
+    from pyproj import CRS
+
+    crs = CRS.from_proj4(samples.HRRR_PROJ)
+    return {
+        "grid_mapping_name": "lambert_conformal_conic",
+        "standard_parallel": [samples.HRRR_LAT1, samples.HRRR_LAT2],
+        "longitude_of_central_meridian": samples.HRRR_LON0,
+        "latitude_of_projection_origin": samples.HRRR_LAT0,
+        "false_easting": 0.0,
+        "false_northing": 0.0,
+        "earth_radius": samples.HRRR_RADIUS,
+        "crs_wkt": crs.to_wkt(),
+        "spatial_ref": crs.to_wkt(),  # what GDAL reads
+        "proj4": samples.HRRR_PROJ,
+    }
+
+
+def hrrr_dataset() -> xr.Dataset:
+    from pyproj import Transformer
+
+    x = np.asarray(samples.hrrr_xs(), dtype="float64")
+    y = np.asarray(samples.hrrr_ys(), dtype="float64")
+    xx, yy = np.meshgrid(x, y)
+    to_lonlat = Transformer.from_crs(samples.HRRR_PROJ, "EPSG:4326", always_xy=True)
+    lons, lats = to_lonlat.transform(xx, yy)
+    # samples.py's math projection must agree with PROJ (tests use it without pyproj).
+    for j, i in ((0, 0), (samples.HRRR_NY - 1, samples.HRRR_NX - 1), (27, 45), (10, 70)):
+        mlon, mlat = samples.hrrr_inverse(x[i], y[j])
+        if abs(mlon - lons[j, i]) > 1e-6 or abs(mlat - lats[j, i]) > 1e-6:
+            raise AssertionError(f"samples.hrrr_inverse disagrees with PROJ at {i},{j}")
+    steps = np.asarray(samples.HRRR_STEPS_HOURS, dtype="float64")
+    values = (500.0 + xx[None, None] / 1000.0 / 10.0 + yy[None, None] / 1000.0 / 100.0
+              + 10.0 * steps[None, :, None, None])
+    ds = xr.Dataset(
+        {
+            "dswrf": (("time", "step", "y", "x"), values.astype("float32"),
+                      {"standard_name": "surface_downwelling_shortwave_flux_in_air",
+                       "long_name": "Downward short-wave radiation flux", "units": "W m-2",
+                       "grid_mapping": "lambert_conformal_conic",
+                       "coordinates": "latitude longitude"}),
+        },
+        coords={
+            # A coordinate, as rioxarray and Flux's own HRRR (`spatial_ref`) keep it: then it
+            # is no layer of its own, and xarray keeps it next to dswrf.
+            "lambert_conformal_conic": ((), np.int32(0), _hrrr_crs_attrs()),
+            "time": _time(samples.HRRR_TIMES).assign_attrs(long_name="forecast start time"),
+            "step": _step(samples.HRRR_STEPS_HOURS),
+            "x": xr.DataArray(x, dims="x", attrs={"standard_name": "projection_x_coordinate",
+                                                  "units": "m", "axis": "X",
+                                                  "long_name": "x coordinate of projection"}),
+            "y": xr.DataArray(y, dims="y", attrs={"standard_name": "projection_y_coordinate",
+                                                  "units": "m", "axis": "Y",
+                                                  "long_name": "y coordinate of projection"}),
+            "latitude": (("y", "x"), lats, {"standard_name": "latitude",
+                                            "units": "degrees_north", "long_name": "latitude"}),
+            "longitude": (("y", "x"), lons, {"standard_name": "longitude",
+                                             "units": "degrees_east", "long_name": "longitude"}),
+        },
+    )
+    # xarray sets "coordinates" itself from the 2-D coords; keep attrs free of it.
+    del ds["dswrf"].attrs["coordinates"]
+    ds.attrs = _global_attrs("HRRR-like regional forecast on a Lambert conformal grid",
+                             "NOAA HRRR (CONUS, 3 km) as served by Flux; here 60 km, 90 x 54")
+    return ds
+
+
+def _cf_time(values, calendar: str) -> xr.DataArray:
+    # Raw numbers with CF attributes: the calendar is in the file, as in a CMIP netCDF.
+    return xr.DataArray(np.asarray(values, dtype="int32"), dims="time",
+                        attrs={"standard_name": "time", "long_name": "time", "axis": "T",
+                               "units": samples.CMIP_TIME_UNITS, "calendar": calendar})
+
+
+def cmip_dataset() -> xr.Dataset:
+    lat, lon = _grid_arrays(samples.CMIP_GRID)
+    day = np.arange(len(samples.CMIP_DAYS), dtype="float64")
+    members = np.asarray(samples.MEMBERS, dtype="float64")
+    values = (samples.CMIP_OFFSET + lon[None, None, None, :] / 10.0 + lat[None, None, :, None] / 10.0
+              + day[None, :, None, None] + 2.0 * members[:, None, None, None])
+    packed = np.round((values - samples.CMIP_OFFSET) / samples.CMIP_SCALE).astype("int16")
+    packed[:, :, lat <= samples.CMIP_FILL_LAT_MAX, :] = samples.CMIP_FILL
+    ds = xr.Dataset(
+        {"tas": (("member", "time", "lat", "lon"), packed,
+                 {"standard_name": "air_temperature", "long_name": "Near-surface air temperature",
+                  "units": "K", "scale_factor": samples.CMIP_SCALE,
+                  "add_offset": samples.CMIP_OFFSET})},
+        coords={"member": _member(),
+                "time": _cf_time(samples.CMIP_TIME_VALUES, samples.CMIP_CALENDAR),
+                "lat": _lat(lat), "lon": _lon(lon)},
+    )
+    ds.attrs = _global_attrs("CMIP-like packed daily temperature, noleap calendar",
+                             "CMIP6 daily tas: int16 packed, noleap calendar, ensemble members")
+    return ds
+
+
+def cmip360_dataset() -> xr.Dataset:
+    lat, lon = _grid_arrays(samples.CMIP_GRID)
+    day = np.arange(len(samples.CMIP360_DAYS), dtype="float64")
+    values = lon[None, None, :] / 100.0 + (lat[None, :, None] + 90.0) / 100.0 + day[:, None, None]
+    ds = xr.Dataset(
+        {"pr": (("time", "lat", "lon"), values.astype("float32"),
+                {"standard_name": "precipitation_flux", "long_name": "Precipitation",
+                 "units": "mm day-1"})},
+        coords={"time": _cf_time(samples.CMIP360_TIME_VALUES, samples.CMIP360_CALENDAR),
+                "lat": _lat(lat), "lon": _lon(lon)},
+    )
+    ds.attrs = _global_attrs("CMIP-like daily precipitation, 360_day calendar",
+                             "a 360_day-calendar climate model (e.g. HadGEM): has Feb 29 and 30")
+    return ds
+
+
+def _weather_encoding(group: str, ds: xr.Dataset) -> dict:
+    enc = {c: {"_FillValue": None} for c in ds.coords if c not in ("time",)}
+    if "time" in ds.coords and np.issubdtype(ds["time"].dtype, np.datetime64):
+        units = "hours since 2000-01-01 00:00:00" if group == "era5" else \
+            "hours since 2024-01-01 00:00:00"
+        enc["time"] = {"units": units, "calendar": "standard", "dtype": "int32"}
+    elif "time" in ds.coords:
+        enc["time"] = {"_FillValue": None}
+    if "step" in ds.coords:
+        enc["step"] = {"units": "hours", "dtype": "int32", "_FillValue": None}
+    for name, var in ds.data_vars.items():
+        if var.ndim == 0:
+            enc[name] = {"_FillValue": None}
+            continue
+        chunks = list(var.shape)
+        if group == "era5":
+            chunks[var.dims.index("time")] = samples.ERA5_CHUNK
+        else:  # one chunk per 2-D field, like the other sample repos
+            chunks = [1] * (var.ndim - 2) + chunks[-2:]
+        enc[name] = {"chunks": tuple(chunks)}
+    if group == "cmip":
+        # Already packed ints: tell xarray what they mean, so readers decode them.
+        enc["tas"].update({"dtype": "int16", "_FillValue": samples.CMIP_FILL})
+    return enc
+
+
+WEATHER_BUILDERS = {
+    "gfs": gfs_dataset,
+    "era5": era5_dataset,
+    "hrrr": hrrr_dataset,
+    "cmip": cmip_dataset,
+    "cmip360": cmip360_dataset,
+}
+
+
+def _build_weather(path: Path) -> dict:
+    from icechunk.xarray import to_icechunk
+
+    repo = _repo(path)
+    repo.set_metadata({"description": REPO_DESCRIPTIONS[(DEMO_ORG, "weather")]})
+    session = repo.writable_session("main")
+    for group, builder in WEATHER_BUILDERS.items():
+        ds = builder()
+        to_icechunk(ds, session, group=group, mode="w", encoding=_weather_encoding(group, ds))
+    snap = session.commit("weather c1", metadata={"flux_version": "c1"})
+    groups = samples.manifest_groups()
+    return {
+        "snapshots": {"c1": snap},
+        "branches": {"main": snap},
+        "tags": {},
+        "groups": {g: info["variables"] for g, info in groups.items()},
+        "versions": {"main": "c1"},
+        "times": samples.GFS_TIMES,
+        "extent": {"lon_min": 0.0, "lon_max": 358.0, "lat_min": -90.0, "lat_max": 90.0,
+                   "step": 2.0},
+        "group_info": groups,
+    }

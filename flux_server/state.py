@@ -43,6 +43,9 @@ class Deployment:
     region: str = DEFAULT_REGION
     min_replicas: int = 1
     max_replicas: int = 1
+    # A deployment served under its own URL, not the default base: "/edge" means
+    # {base}/edge/v1/services/{name}/{org}/... (and only there). Its record's ``url`` says so.
+    path_prefix: str = ""
     created: str = field(default_factory=now_iso)
     updated: str = field(default_factory=now_iso)
 
@@ -53,7 +56,7 @@ class Deployment:
     def to_json(self, base_url: str) -> dict:
         return {
             "name": self.name,
-            "url": f"{base_url.rstrip('/')}/v1/services/{self.name}/{self.org}/",
+            "url": f"{base_url.rstrip('/')}{self.path_prefix}/v1/services/{self.name}/{self.org}/",
             "created": self.created,
             "updated": self.updated,
             "config": {
@@ -94,6 +97,9 @@ class FluxState:
             self.deployments.setdefault(org, {})
         self.faults.clear()
         self.log.clear()
+
+    def path_prefixes(self) -> set[str]:
+        return {d.path_prefix for deps in self.deployments.values() for d in deps.values() if d.path_prefix}
 
     def deployment(self, org: str, name: str) -> Deployment | None:
         return self.deployments.get(org, {}).get(name)

@@ -1,50 +1,67 @@
 #!/usr/bin/env bash
-# Run the project's pytest suite against QGIS 3.40 inside a Debian 13 (trixie)
-# chroot, besides the host's own QGIS.
+# Run the project's pytest suite against a newer QGIS inside a Debian chroot, besides the host's
+# own QGIS (3.22 from Debian 12).
 #
-#   scripts/qgis340.sh [pytest args...]        (from the repo root, as root)
+#   scripts/qgis_chroot.sh VERSION [pytest args...]     (from the repo root, as root)
+#
+# VERSION picks the Debian suite that ships that QGIS:
+#   3.40  Debian 13 (trixie), with trixie-updates and trixie-security
+#   3.44  Debian unstable (sid); its Release file may be past its validity date, so apt runs
+#         with Acquire::Check-Valid-Until=false there
 #
 # Environment:
-#   QGIS340_ROOT      cache dir of the chroot (default /var/cache/earthmover-flux/trixie)
-#   REPO_DIR          tree to test (default: git toplevel of the cwd, else the cwd)
-#   QGIS340_MIRROR    Debian mirror (default http://deb.debian.org/debian)
-#   QGIS340_SECURITY_MIRROR  security mirror (default "${QGIS340_MIRROR}-security";
-#                     set to "none" to leave it out)
-#   QGIS340_EXTRA_PACKAGES / QGIS340_EXTRA_PIP  more Debian / PyPI packages
-#   QGIS340_REBUILD=1 force a rebuild of the chroot
+#   QGIS_CHROOT_ROOT     cache dir of the chroot (default /var/cache/earthmover-flux/chroot-SUITE)
+#   REPO_DIR             tree to test (default: git toplevel of the cwd, else the cwd)
+#   QGIS_CHROOT_MIRROR   Debian mirror (default http://deb.debian.org/debian)
+#   QGIS_CHROOT_SECURITY_MIRROR  security mirror (default "${QGIS_CHROOT_MIRROR}-security";
+#                        "none" leaves it out; never used for sid)
+#   QGIS_CHROOT_EXTRA_PACKAGES / QGIS_CHROOT_EXTRA_PIP  more Debian / PyPI packages
+#   QGIS_CHROOT_REBUILD=1  force a rebuild of the chroot
 #   FLUX_*, EARTHMOVER_*, CI  passed through into the chroot
-#   CI=true           a missing prerequisite is an error (exit 1), not a skip
+#   CI=true              a missing prerequisite is an error (exit 1), not a skip
 #
-# The chroot is built once (debootstrap into ROOT.tmp, stamp written last, then
-# renamed to ROOT) and reused.  Each run bind-mounts proc, /dev, /dev/pts, a
-# tmpfs /dev/shm, the host /tmp and the repo (same absolute path), and always
-# unmounts everything it mounted, whatever happens.
+# The chroot is built once (debootstrap into ROOT.tmp, stamp written last, then renamed to ROOT)
+# and reused; a changed tests/requirements.txt only re-runs pip in the chroot's venv. Each run
+# bind-mounts proc, /dev, /dev/pts, a tmpfs /dev/shm, the host /tmp and the repo (same absolute
+# path), and always unmounts everything it mounted, whatever happens.
 set -uo pipefail
 
 # ---------------------------------------------------------------- settings
-ROOT="${QGIS340_ROOT:-/var/cache/earthmover-flux/trixie}"
-MIRROR="${QGIS340_MIRROR:-http://deb.debian.org/debian}"
-SECURITY_MIRROR="${QGIS340_SECURITY_MIRROR:-${MIRROR}-security}"
-SUITE=trixie
+QGIS_WANTED="${1:-}"
+case "$QGIS_WANTED" in
+    3.40) SUITE=trixie; EXTRA_SUITES="trixie-updates"; HAS_SECURITY=1 ;;
+    3.44) SUITE=sid; EXTRA_SUITES=""; HAS_SECURITY=0 ;;
+    *) echo "usage: $0 3.40|3.44 [pytest args...]" >&2; exit 2 ;;
+esac
+shift
+TAG="qgis${QGIS_WANTED/./}"
+ROOT="${QGIS_CHROOT_ROOT:-/var/cache/earthmover-flux/chroot-$SUITE}"
+MIRROR="${QGIS_CHROOT_MIRROR:-http://deb.debian.org/debian}"
+SECURITY_MIRROR="${QGIS_CHROOT_SECURITY_MIRROR:-${MIRROR}-security}"
+[ "$HAS_SECURITY" = 1 ] || SECURITY_MIRROR=none
 VENV=/opt/flux-venv
-# python3-qgis pulls the QGIS core/gui/analysis libraries and PyQt5; qgis-providers
-# brings the non-built-in data providers (wms/xyz, postgres, ...); qgis is the
-# desktop package (resources, processing plugins) so the layout matches a real
-# install.  Most tests run with QT_QPA_PLATFORM=offscreen; xvfb/xauth let the test
-# that starts the real `qgis` window run on 3.40 too. The venv gets pip from
-# python3-venv's ensurepip, so no python3-pip. The pip list is the host's test
-# requirements, so both QGIS versions run the suite with the same tools.
-APT_PACKAGES="qgis python3-qgis qgis-providers python3-venv ca-certificates xvfb xauth curl git make zip unzip pyqt5-dev-tools qttools5-dev-tools ${QGIS340_EXTRA_PACKAGES:-}"
+# python3-qgis pulls the QGIS core/gui/analysis libraries and PyQt5; qgis-providers brings the
+# non-built-in data providers (wms/xyz, postgres, ...); qgis is the desktop package (resources,
+# processing plugins) so the layout matches a real install. Most tests run with
+# QT_QPA_PLATFORM=offscreen; xvfb/xauth let the tests that start the real `qgis` window run here
+# too. The venv gets pip from python3-venv's ensurepip, so no python3-pip. The pip list is the
+# host's test requirements, so every QGIS version runs the suite with the same tools.
+APT_PACKAGES="qgis python3-qgis qgis-providers python3-venv ca-certificates xvfb xauth curl git make zip unzip imagemagick pyqt5-dev-tools qttools5-dev-tools ${QGIS_CHROOT_EXTRA_PACKAGES:-}"
 REQUIREMENTS_FILE="$(cd "$(dirname "$0")/.." && pwd)/tests/requirements.txt"
-PIP_PACKAGES="$(sed -e 's/#.*//' "$REQUIREMENTS_FILE" | xargs) ${QGIS340_EXTRA_PIP:-}"
-RECIPE="v1 suite=$SUITE mirror=$MIRROR security=$SECURITY_MIRROR apt=[$(echo $APT_PACKAGES)] pip=[$(echo $PIP_PACKAGES)]"
-STAMP_NAME=.flux-qgis340-complete     # written last: root is usable
-MARKER_NAME=.flux-qgis340-owned       # written first: we may delete this dir
+PIP_PACKAGES="$(sed -e 's/#.*//' "$REQUIREMENTS_FILE" | xargs) ${QGIS_CHROOT_EXTRA_PIP:-}"
+RECIPE="v2 suite=$SUITE mirror=$MIRROR security=$SECURITY_MIRROR apt=[$(echo $APT_PACKAGES)]"
+PIP_RECIPE="pip=[$(echo $PIP_PACKAGES)]"
+STAMP_NAME=.flux-qgis-chroot-complete   # written last: root is usable
+PIP_STAMP_NAME=.flux-qgis-chroot-pip    # the pip list the venv was last installed from
+MARKER_NAME=.flux-qgis-chroot-owned     # written first: we may delete this dir
+# apt options: sid's Release file is often past its Valid-Until date on a snapshot mirror
+APT_OPTS=()
+[ "$SUITE" = sid ] && APT_OPTS=(-o Acquire::Check-Valid-Until=false)
 
-log() { printf '[qgis340] %s\n' "$*" >&2; }
+log() { printf '[%s] %s\n' "$TAG" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 skip() {
-    echo "QGIS 3.40 run skipped: $*" >&2
+    echo "QGIS $QGIS_WANTED run skipped: $*" >&2
     if [ "${CI:-}" = "true" ]; then exit 1; fi
     exit 0
 }
@@ -57,10 +74,10 @@ done
 
 case "$ROOT" in
     /*) ;;
-    *) die "QGIS340_ROOT must be an absolute path: $ROOT" ;;
+    *) die "QGIS_CHROOT_ROOT must be an absolute path: $ROOT" ;;
 esac
 ROOT="$(realpath -m "$ROOT")"
-[ "$(dirname "$ROOT")" != / ] || die "refusing top-level QGIS340_ROOT: $ROOT"
+[ "$(dirname "$ROOT")" != / ] || die "refusing top-level QGIS_CHROOT_ROOT: $ROOT"
 TMPROOT="$ROOT.tmp"
 
 if [ -n "${REPO_DIR:-}" ]; then
@@ -75,7 +92,7 @@ case "$REPO/" in
     "$ROOT"/* | "$TMPROOT"/*) die "repo $REPO lies inside the chroot cache" ;;
 esac
 case "$ROOT/" in
-    "$REPO"/*) die "QGIS340_ROOT $ROOT lies inside the repo $REPO" ;;
+    "$REPO"/*) die "QGIS_CHROOT_ROOT $ROOT lies inside the repo $REPO" ;;
 esac
 
 mkdir -p "$(dirname "$ROOT")" || die "cannot create $(dirname "$ROOT")"
@@ -83,7 +100,7 @@ mkdir -p "$(dirname "$ROOT")" || die "cannot create $(dirname "$ROOT")"
 # One run at a time per cache dir: runs share the mount points.
 exec 9>"$ROOT.lock" || die "cannot open lock $ROOT.lock"
 if ! flock -n 9; then
-    log "another qgis340 run holds $ROOT.lock; waiting..."
+    log "another run holds $ROOT.lock; waiting..."
     flock -w 3600 9 || die "timed out waiting for $ROOT.lock"
 fi
 
@@ -229,8 +246,8 @@ EOF
     rm -f "$dir/etc/apt/sources.list"
     mkdir -p "$dir/etc/apt/sources.list.d"
     {
-        printf 'Types: deb\nURIs: %s\nSuites: %s %s-updates\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-            "$MIRROR" "$SUITE" "$SUITE"
+        printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+            "$MIRROR" "$(echo $SUITE $EXTRA_SUITES)"
         if [ "$SECURITY_MIRROR" != none ]; then
             printf '\nTypes: deb\nURIs: %s\nSuites: %s-security\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
                 "$SECURITY_MIRROR" "$SUITE"
@@ -259,18 +276,15 @@ build_root() {
     fi
 
     mount_basics "$dir" || die "mounting proc/dev in $dir failed"
-    in_chroot "$dir" apt-get update >&2 || die "apt-get update in chroot failed"
-    in_chroot "$dir" apt-get -y dist-upgrade >&2 || die "apt-get dist-upgrade in chroot failed"
+    in_chroot "$dir" apt-get "${APT_OPTS[@]}" update >&2 || die "apt-get update in chroot failed"
+    in_chroot "$dir" apt-get "${APT_OPTS[@]}" -y dist-upgrade >&2 || die "apt-get dist-upgrade in chroot failed"
     # shellcheck disable=SC2086
-    in_chroot "$dir" apt-get install -y --no-install-recommends $APT_PACKAGES >&2 ||
+    in_chroot "$dir" apt-get "${APT_OPTS[@]}" install -y --no-install-recommends $APT_PACKAGES >&2 ||
         die "apt-get install in chroot failed"
     in_chroot "$dir" apt-get clean
     log "apt done after $((SECONDS - t0)) s"
 
     in_chroot "$dir" python3 -m venv --system-site-packages "$VENV" >&2 || die "venv creation failed"
-    # shellcheck disable=SC2086
-    in_chroot "$dir" "$VENV/bin/python" -m pip install --no-cache-dir $PIP_PACKAGES >&2 ||
-        die "pip install in chroot failed"
 
     ver="$(in_chroot "$dir" "$VENV/bin/python" -c 'from qgis.core import Qgis; print(Qgis.QGIS_VERSION)' 2>/dev/null)" ||
         die "qgis.core does not import in the new root"
@@ -286,17 +300,17 @@ build_root() {
     else
         mv "$dir" "$ROOT" || die "cannot rename $dir to $ROOT"
     fi
-    log "built trixie root with QGIS $ver in $((SECONDS - t0)) s"
+    log "built $SUITE root with QGIS $ver in $((SECONDS - t0)) s"
 }
 
-if [ -f "$ROOT/$STAMP_NAME" ] && [ "$(head -n1 "$ROOT/$STAMP_NAME")" = "$RECIPE" ] && [ "${QGIS340_REBUILD:-0}" != 1 ]; then
-    log "using cached trixie root $ROOT ($(sed -n 's/^qgis=//p' "$ROOT/$STAMP_NAME"))"
+if [ -f "$ROOT/$STAMP_NAME" ] && [ "$(head -n1 "$ROOT/$STAMP_NAME")" = "$RECIPE" ] && [ "${QGIS_CHROOT_REBUILD:-0}" != 1 ]; then
+    log "using cached $SUITE root $ROOT ($(sed -n 's/^qgis=//p' "$ROOT/$STAMP_NAME"))"
 else
     if [ -e "$ROOT" ] && [ ! -f "$ROOT/$STAMP_NAME" ]; then
         log "$ROOT has no completion stamp (half-built); rebuilding"
         remove_root "$ROOT"
     elif [ -e "$ROOT" ]; then
-        log "$ROOT is outdated (recipe changed or QGIS340_REBUILD=1); rebuilding"
+        log "$ROOT is outdated (recipe changed or QGIS_CHROOT_REBUILD=1); rebuilding"
     fi
     build_root
 fi
@@ -306,6 +320,15 @@ CLEAN_DIRS=("$ROOT")
 mount_basics "$ROOT" || die "mounting proc/dev in $ROOT failed"
 mount --bind /tmp "$ROOT/tmp" || die "binding /tmp failed"
 
+# The venv's tools follow tests/requirements.txt: pip runs again only when that list changed.
+if [ "$(cat "$ROOT/$PIP_STAMP_NAME" 2>/dev/null)" != "$PIP_RECIPE" ]; then
+    log "installing the test requirements into $VENV"
+    # shellcheck disable=SC2086
+    in_chroot "$ROOT" "$VENV/bin/python" -m pip install --no-cache-dir $PIP_PACKAGES >&2 ||
+        die "pip install in chroot failed"
+    printf '%s\n' "$PIP_RECIPE" > "$ROOT/$PIP_STAMP_NAME"
+fi
+
 same_file() { [ "$(stat -L -c %d:%i "$1" 2>/dev/null)" = "$(stat -L -c %d:%i "$2" 2>/dev/null)" ]; }
 if same_file "$REPO" "$ROOT$REPO"; then
     :   # already visible (e.g. the repo is below /tmp)
@@ -314,6 +337,16 @@ else
     mount --bind "$REPO" "$ROOT$REPO" || die "binding $REPO failed"
 fi
 same_file "$REPO" "$ROOT$REPO" || die "repo is not visible at $REPO inside the chroot"
+# a git worktree keeps its objects in the main checkout's .git: make that visible too (read-only),
+# so git (the fresh-clone package test) works inside
+GIT_COMMON="$(git -C "$REPO" rev-parse --path-format=absolute --git-common-dir 2>/dev/null || true)"
+case "$GIT_COMMON" in
+    "" | "$REPO"/*) ;;
+    /*) if [ -d "$GIT_COMMON" ] && ! same_file "$GIT_COMMON" "$ROOT$GIT_COMMON"; then
+            mkdir -p "$ROOT$GIT_COMMON" && mount --bind -o ro "$GIT_COMMON" "$ROOT$GIT_COMMON" ||
+                die "binding $GIT_COMMON failed"
+        fi ;;
+esac
 
 # Environment passed in: FLUX_*, EARTHMOVER_*, CI.
 ENV_ARGS=()
@@ -338,7 +371,7 @@ run_in_root() {
 
 QGIS_VER="$(run_in_root python -c 'from qgis.core import Qgis; print(Qgis.QGIS_VERSION)')" ||
     die "cannot import qgis.core inside the chroot"
-echo "QGIS inside trixie chroot: $QGIS_VER"
+echo "QGIS inside $SUITE chroot: $QGIS_VER"
 
 t_run=$SECONDS
 # Relative pytest args keep their meaning: start in the same directory as the
