@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import quote
 
+from .dimensions import VERTICAL, Dimension, lead_time_dimension, longitude_convention, query_params, to_convention
 from .errors import FluxError, FluxInputError
 
 FORMAT = "cf_covjson"
@@ -56,6 +57,7 @@ class EdrParameter:
     units: str = ""
     data_type: str = ""
     time_interval: tuple = None  # (first, last) ISO strings, or None without a time axis
+    dims: list = field(default_factory=list)  # core.dimensions.Dimension of its other axes (z, step, member)
 
     @property
     def title(self):
@@ -74,6 +76,22 @@ class EdrRow:
     time: str = None  # ISO 8601 UTC ('...Z'), or None when the data has no time axis
     z: float = None
     values: dict = field(default_factory=dict)  # parameter -> float or None (missing)
+    extra: dict = field(default_factory=dict)  # other axes of the answer (step, member) -> value as text
+
+
+@dataclass
+class EdrCollection:
+    """What the service's collection metadata tells: parameters, the data's bbox, other axes."""
+
+    parameters: list  # EdrParameter
+    bbox: tuple = None  # (west, south, east, north) in the data's own longitudes (0..360 or -180..180)
+    dims: list = field(default_factory=list)  # core.dimensions.Dimension (z, step, member...)
+
+    @property
+    def lon_convention(self):
+        if not self.bbox:
+            return None
+        return longitude_convention(self.bbox[0], self.bbox[2])
 
 
 # -- input checks ---------------------------------------------------------------------------
@@ -199,6 +217,33 @@ def normalize_polygon_wkt(wkt):
     return f"{match.group(1).upper()}{body}"
 
 
+def points_in_convention(points, convention):
+    """Points with longitudes in the data's convention (xpublish-edr answers -30 on a 0..360 grid
+    from the cell at 0: the nearest index, not the nearest longitude; FLUX.md)."""
+    if not convention:
+        return list(points)
+    return [(to_convention(lon, convention), lat) for lon, lat in points]
+
+
+def polygon_in_convention(wkt, convention):
+    """A normalised polygon with longitudes in the data's convention, or FluxInputError when it
+    crosses the longitude where the data's axis wraps (0 for 0..360 data, 180 for -180..180)."""
+    if not convention:
+        return wkt
+    lons = [float(x) for x, _ in _PAIR_RE.findall(wkt)]
+    moved = [to_convention(x, convention) for x in lons]
+    if max(moved) - min(moved) > 180 + 1e-9 and max(lons) - min(lons) <= 180:
+        wrap = "0" if convention == "0..360" else "180"
+        raise FluxInputError(f"The polygon crosses longitude {wrap}, where this dataset's longitudes "
+                             f"({convention}) wrap: split it into two polygons, one on each side.")
+    values = iter(moved)
+
+    def move(m):
+        return f"{format_coord(next(values))} {m.group(2)}"
+
+    return _PAIR_RE.sub(move, wkt)
+
+
 # -- URLs ---------------------------------------------------------------------------------------
 
 
@@ -211,14 +256,20 @@ def metadata_url(location):
     return location.service_url() + "/"
 
 
-def _common_params(parameters, datetime_value, fmt):
+def _common_params(parameters, datetime_value, fmt, extra=()):
     params = []
     if parameters:
         params.append(("parameter-name", ",".join(parameters)))
     if datetime_value:
         params.append(("datetime", datetime_value))
+    params += list(extra)
     params += [("crs", "EPSG:4326"), ("f", fmt)]
     return params
+
+
+def dimension_params(dims, selected):
+    """Query parameters selecting ``selected`` ({name: value}) on EDR: the vertical axis as ``z``."""
+    return query_params("edr", dims, selected)
 
 
 def _points_wkt(points):
@@ -228,14 +279,14 @@ def _points_wkt(points):
     return "MULTIPOINT(" + ",".join(f"({c})" for c in coords) + ")"
 
 
-def position_url(location, points, parameters=None, datetime_value=None, fmt=FORMAT):
+def position_url(location, points, parameters=None, datetime_value=None, fmt=FORMAT, extra=()):
     """One position request for already validated (lon, lat) points."""
-    params = [("coords", _points_wkt(points))] + _common_params(parameters, datetime_value, fmt)
+    params = [("coords", _points_wkt(points))] + _common_params(parameters, datetime_value, fmt, extra)
     return f"{location.service_url()}/position?{_query(params)}"
 
 
-def area_url(location, polygon_wkt, parameters=None, datetime_value=None, fmt=FORMAT):
-    params = [("coords", polygon_wkt)] + _common_params(parameters, datetime_value, fmt)
+def area_url(location, polygon_wkt, parameters=None, datetime_value=None, fmt=FORMAT, extra=()):
+    params = [("coords", polygon_wkt)] + _common_params(parameters, datetime_value, fmt, extra)
     url = f"{location.service_url()}/area?{_query(params)}"
     if len(url) > MAX_URL_BYTES:
         raise FluxInputError(f"The polygon has too many vertices for one request ({len(url)} bytes, at most "
@@ -245,9 +296,10 @@ def area_url(location, polygon_wkt, parameters=None, datetime_value=None, fmt=FO
 
 
 def batches(location, points, parameters=None, datetime_value=None, fmt=FORMAT, max_url=MAX_URL_BYTES,
-            max_points=MAX_POINTS_PER_REQUEST):
+            max_points=MAX_POINTS_PER_REQUEST, extra=()):
     """Split points into MULTIPOINT requests: list of (first index, url), each URL <= max_url bytes."""
-    base = len(position_url(location, [(0, 0), (0, 0)], parameters, datetime_value, fmt)) - len("(0%200),(0%200)")
+    base = len(position_url(location, [(0, 0), (0, 0)], parameters, datetime_value, fmt, extra)) - len(
+        "(0%200),(0%200)")
     out = []
     start = 0
     size = base
@@ -255,11 +307,11 @@ def batches(location, points, parameters=None, datetime_value=None, fmt=FORMAT, 
         # '(x%20y),' once encoded; the last ',' is not sent but keeps the count on the safe side
         cost = len(quote(f"({format_coord(x)} {format_coord(y)}),", safe=_SAFE))
         if i > start and (size + cost > max_url or i - start >= max_points):
-            out.append((start, position_url(location, points[start:i], parameters, datetime_value, fmt)))
+            out.append((start, position_url(location, points[start:i], parameters, datetime_value, fmt, extra)))
             start, size = i, base
         size += cost
     if start < len(points):
-        out.append((start, position_url(location, points[start:], parameters, datetime_value, fmt)))
+        out.append((start, position_url(location, points[start:], parameters, datetime_value, fmt, extra)))
     for _, url in out:
         if len(url) > max_url:
             raise FluxInputError("The parameter names and time range leave no room for coordinates in one "
@@ -294,10 +346,65 @@ def parse_metadata(body):
         units = unit.get("label") if isinstance(unit, dict) else ""
         temporal = ((info.get("extent") or {}).get("temporal") or {}).get("interval")
         interval = tuple(str(t) for t in temporal[:2]) if isinstance(temporal, list) and len(temporal) >= 2 else None
+        extent = info.get("extent") if isinstance(info.get("extent"), dict) else {}
         out.append(EdrParameter(name=str(name), label=str(info.get("description") or info.get("label") or ""),
                                 units=str(units or ""), data_type=str(info.get("data_type") or ""),
-                                time_interval=interval))
+                                time_interval=interval, dims=_extent_dims(extent)))
     return out
+
+
+def _extent_dims(extent):
+    """Dimensions of an EDR extent: ``vertical`` (sent as z) and the other axes xpublish-edr lists
+    beside spatial/temporal by their names (``step`` as ISO durations, ``member``...)."""
+    dims = []
+    vertical = extent.get("vertical") if isinstance(extent.get("vertical"), dict) else None
+    if vertical and vertical.get("values"):
+        units = ""
+        found = re.search(r"UNIT\[([^,\]]+)", str(vertical.get("vrs") or ""))
+        if found and found.group(1).strip("'\" ") not in ("unknown", ""):
+            units = found.group(1).strip("'\" ")
+        dims.append(Dimension(name="z", values=[_number_text(v) for v in vertical["values"]], kind=VERTICAL,
+                              units=units))
+    others = dict(extent.get("other") or extent.get("custom") or {}) if isinstance(
+        extent.get("other") or extent.get("custom"), dict) else {}
+    others.update({k: v for k, v in extent.items() if k not in ("spatial", "temporal", "vertical", "other", "custom")})
+    for name, info in others.items():
+        values = (info or {}).get("values") if isinstance(info, dict) else None
+        if not name or not values:
+            continue
+        if all(str(v).upper().startswith(("P", "-P")) for v in values):
+            dims.append(lead_time_dimension(str(name), [str(v) for v in values]))
+        else:
+            dims.append(Dimension(name=str(name), values=[_number_text(v) for v in values],
+                                  units=str(info.get("units") or "")))
+    return dims
+
+
+def parse_collection(body):
+    """EdrCollection from the collection metadata: parameters, spatial bbox, vertical and other axes."""
+    parameters = parse_metadata(body)
+    data = _decode_json(body, "the EDR collection metadata")
+    extent = data.get("extent") if isinstance(data.get("extent"), dict) else {}
+    bbox = None
+    crs = str((extent.get("spatial") or {}).get("crs") or "EPSG:4326")
+    try:
+        # only a geographic bbox says which longitudes the data uses (a projected one is in metres)
+        box = (extent.get("spatial") or {}).get("bbox") if not crs.upper().startswith(("PROJCRS", "PROJCS")) \
+            and "+proj=" not in crs else None
+        box = box[0] if box and isinstance(box[0], list) else box
+        bbox = tuple(float(v) for v in box[:4]) if box and len(box) >= 4 else None
+    except (TypeError, ValueError, AttributeError):
+        bbox = None
+    dims = _extent_dims(extent)
+    return EdrCollection(parameters=parameters, bbox=bbox, dims=dims)
+
+
+def _number_text(value):
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return str(int(number)) if number == int(number) else f"{number:.10g}"
 
 
 def iso_utc(text):
@@ -323,7 +430,11 @@ def parse_covjson(body, offset=0):
     ys = list((axes.get("y") or {}).get("values") or [])
     ts = list((axes.get("t") or {}).get("values") or [])
     zs = list((axes.get("z") or {}).get("values") or [])
+    ranged = {axis for rng in ranges.values() if isinstance(rng, dict) for axis in rng.get("axisNames") or []}
+    others = {name: list((axis or {}).get("values") or []) for name, axis in axes.items()
+              if name in ranged and name not in ("x", "y", "t", "z", "pts") and isinstance(axis, dict)}
     rows = {}
+    iso_of = {}  # each time step's text, converted once (an answer repeats them for every point)
     for name, rng in ranges.items():
         try:
             names, shape, values = list(rng["axisNames"]), [int(n) for n in rng["shape"]], list(rng["values"])
@@ -344,19 +455,26 @@ def parse_covjson(body, offset=0):
             try:
                 if "pts" in idx:
                     loc, lon, lat = idx["pts"], xs[idx["pts"]], ys[idx["pts"]]
+                elif xs and isinstance(xs[0], list):  # a projected grid: 2-D lon/lat per (y, x) cell
+                    ix, iy = idx.get("x", 0), idx.get("y", 0)
+                    loc, lon, lat = iy * max(1, len(xs[0])) + ix, xs[iy][ix], ys[iy][ix]
                 else:
                     ix, iy = idx.get("x", 0), idx.get("y", 0)
                     loc, lon, lat = iy * max(1, len(xs)) + ix, xs[ix], ys[iy]
                 time = ts[idx["t"]] if "t" in idx else (ts[0] if len(ts) == 1 else None)
                 z = zs[idx["z"]] if "z" in idx else (zs[0] if len(zs) == 1 else None)
+                extra = {axis: others[axis][idx[axis]] for axis in others if axis in idx}
             except IndexError:
                 raise FluxError("Could not read the EDR answer: a range index is outside its axis.") from None
-            key = (loc, idx.get("t", 0), idx.get("z", 0))
+            key = (loc, idx.get("t", 0), idx.get("z", 0)) + tuple(idx.get(axis, 0) for axis in sorted(others))
             row = rows.get(key)
             if row is None:
+                if time is not None and time not in iso_of:
+                    iso_of[time] = iso_utc(time)
                 row = rows[key] = EdrRow(index=loc + offset, lon=float(lon), lat=float(lat),
-                                         time=iso_utc(time) if time is not None else None,
-                                         z=float(z) if z is not None else None)
+                                         time=iso_of[time] if time is not None else None,
+                                         z=float(z) if z is not None else None,
+                                         extra={k: str(v) for k, v in extra.items()})
             row.values[name] = None if value is None else float(value)
     names = list(ranges)
     for row in rows.values():

@@ -14,33 +14,46 @@ COLORMAPS = ("viridis", "plasma", "inferno", "magma", "cividis", "turbo", "coolw
              "RdYlBu_r", "Spectral_r", "Blues", "YlGnBu", "jet", "gray")
 DEFAULT_COLORMAP = "viridis"
 
-# A few evenly spaced stops of each matplotlib colormap, for the legend drawn in QGIS (the server
-# draws the map itself; these only need to look like it).
-COLORMAP_STOPS = {
-    "viridis": ("#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"),
-    "plasma": ("#0d0887", "#7e03a8", "#cc4778", "#f89540", "#f0f921"),
-    "inferno": ("#000004", "#57106e", "#bc3754", "#f98e09", "#fcffa4"),
-    "magma": ("#000004", "#51127c", "#b73779", "#fc8961", "#fcfdbf"),
-    "cividis": ("#00224e", "#414d6b", "#7c7b78", "#bcaf6f", "#fee838"),
-    "turbo": ("#30123b", "#4686fb", "#1ae4b6", "#a2fc3c", "#faba39", "#e4460a", "#7a0403"),
-    "coolwarm": ("#3b4cc0", "#8db0fe", "#dddddd", "#f49a7b", "#b40426"),
-    "RdBu_r": ("#053061", "#4393c3", "#f7f7f7", "#d6604d", "#67001f"),
-    "RdYlBu_r": ("#313695", "#74add1", "#ffffbf", "#f46d43", "#a50026"),
-    "Spectral_r": ("#5e4fa2", "#66c2a5", "#ffffbf", "#f46d43", "#9e0142"),
-    "Blues": ("#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"),
-    "YlGnBu": ("#ffffd9", "#c7e9b4", "#41b6c4", "#225ea8", "#081d58"),
-    "jet": ("#00007f", "#0000ff", "#00ffff", "#ffff00", "#ff0000", "#7f0000"),
-    "gray": ("#000000", "#ffffff"),
-}
+def _table():
+    from .colormaps import COLORMAP_TABLE
+
+    return COLORMAP_TABLE
+
+
+def known_colormaps():
+    """Every colormap name the Flux servers draw with (matplotlib's, reversed ``_r`` included)."""
+    names = list(_table())
+    return sorted(names + [n + "_r" for n in names], key=str.lower)
+
+
+def colormap_stops(name):
+    """(kind, ["#rrggbb", ...]) of a colormap, as the servers draw it (core/colormaps.py).
+
+    ``linear``: evenly spaced stops, interpolated linearly; ``discrete``: one colour per 1/n of
+    the range. Raises FluxInputError for a name the servers do not know (never a fallback: the
+    legend must show the colours of the map).
+    """
+    name = validate_colormap(name)
+    reverse = name not in _table()
+    kind, data = _table()[name[:-2] if reverse else name]
+    colours = ["#" + data[i:i + 6] for i in range(0, len(data), 6)]
+    return kind, colours[::-1] if reverse else colours
 
 
 def validate_colormap(name):
     name = (name or DEFAULT_COLORMAP).strip()
     if name.startswith("raster/"):
         name = name[len("raster/"):]
-    if not name.replace("_", "").isalnum():
-        raise FluxInputError(f"Unknown colormap {name[:40]!r}: choose one of {', '.join(COLORMAPS)}.")
-    return name
+    table = _table()
+    if name in table or (name.endswith("_r") and name[:-2] in table):
+        return name
+    import difflib
+
+    lowered = {n.lower(): n for n in known_colormaps()}
+    close = [lowered[n] for n in difflib.get_close_matches(name.lower(), list(lowered), n=3, cutoff=0.6)]
+    hint = f"did you mean {' or '.join(close)}? " if close else ""
+    raise FluxInputError(f"Unknown colormap {name[:40]!r}: {hint}choose one of the matplotlib colormaps the "
+                         f"Flux servers draw with, e.g. {', '.join(COLORMAPS)}.")
 
 
 def validate_range(value_range):
@@ -99,6 +112,22 @@ class VariableInfo:
     bbox: tuple = None  # (west, south, east, north) in EPSG:4326
     times: list = field(default_factory=list)  # ISO 8601 strings, as the server spells them
     value_range: tuple = None
+    dims: list = field(default_factory=list)  # core.dimensions.Dimension: every axis but time, x, y
+
+    @property
+    def dimensions(self):
+        """{name: [values as strings]} of every non-spatial dimension other than time."""
+        return {d.name: list(d.values) for d in self.dims}
+
+    @property
+    def time_axis(self):
+        from .dimensions import TimeAxis
+
+        cached = self.__dict__.get("_time_axis")
+        if cached is None or cached[0] is not self.times:
+            cached = (self.times, TimeAxis.from_strings(self.times))
+            self.__dict__["_time_axis"] = cached
+        return cached[1]
 
     @property
     def label(self):

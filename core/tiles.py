@@ -7,6 +7,16 @@ required and must be multiples of 256, JPEG fails: so every tile URL spells out
 
 import json
 
+from .dimensions import (
+    OTHER,
+    VERTICAL,
+    VERTICAL_ALIASES,
+    Dimension,
+    lead_time_dimension,
+    looks_like_lead_time,
+    query_params,
+)
+from .dimensions import format_number as dimension_number
 from .errors import FluxError, FluxInputError
 from .styles import VariableInfo, encode_query, format_number, reorder, validate_colormap, validate_range
 
@@ -18,7 +28,8 @@ def tilesets_url(location):
     return location.service_url() + "/"
 
 
-def tile_template(location, variable, colormap=None, value_range=None, time=None, size=256, cache_epoch=0):
+def tile_template(location, variable, colormap=None, value_range=None, time=None, size=256, cache_epoch=0,
+                  dimensions=(), selected=None):
     """Tile URL for an XYZ layer; QGIS replaces {x} {y} {z}. See styles.reorder for cache_epoch."""
     if size not in TILE_SIZES:
         raise FluxInputError(f"The tile size must be one of {TILE_SIZES}.")
@@ -30,6 +41,7 @@ def tile_template(location, variable, colormap=None, value_range=None, time=None
         params.append(("colorscalerange", ",".join(format_number(v) for v in value_range)))
     if time:
         params.append(("time", time))
+    params += query_params("tiles", dimensions, selected)
     params = fixed[:2] + params + fixed[2:]
     return f"{location.service_url()}/{TILE_MATRIX_SET}/{{z}}/{{y}}/{{x}}?" + encode_query(params)
 
@@ -43,6 +55,41 @@ def _times_of(layer):
         return []
     values = time.get("values") or []
     return [str(v) for v in values]
+
+
+VERTICAL_UNITS = ("hpa", "pa", "mbar", "millibar", "bar", "m", "km", "meters", "metres", "dbar", "decibar")
+
+
+def _dims_of(layer):
+    """Axes other than time from a tileset layer's ``extents`` (xpublish-tiles names each by the
+    data's own name: ``step`` as ISO durations, ``level`` with its units)."""
+    extents = layer.get("extents") or layer.get("dimensions") or {}
+    if isinstance(extents, list):
+        extents = {e.get("name"): e for e in extents if isinstance(e, dict)}
+    out = []
+    for name, info in (extents.items() if isinstance(extents, dict) else []):
+        if not name or name == "time" or not isinstance(info, dict) or not info.get("values"):
+            continue
+        values = [str(v) for v in info["values"]]
+        units = str(info.get("units") or "")
+        default = str(info.get("default") if info.get("default") is not None else "")
+        if looks_like_lead_time(name, values, units) or all(v.upper().startswith(("P", "-P")) for v in values):
+            out.append(lead_time_dimension(name, values, default=default))
+        else:
+            vertical = name.lower() in VERTICAL_ALIASES or units.lower() in VERTICAL_UNITS or any(
+                word in str(info.get("description") or "").lower() for word in ("level", "depth", "height"))
+            out.append(Dimension(name=name, values=[dimension_number(float(v)) if _is_number(v) else v for v in values],
+                                 kind=VERTICAL if vertical else OTHER, units=units,
+                                 default=dimension_number(float(default)) if _is_number(default) else default))
+    return out
+
+
+def _is_number(text):
+    try:
+        float(text)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _tile_matrix_set_of(tileset):
@@ -82,7 +129,7 @@ def parse_tileset(body):
     for layer in chosen.get("layers") or []:
         if isinstance(layer, dict) and isinstance(layer.get("id"), str):
             variables.append(VariableInfo(name=layer["id"], title=str(layer.get("title") or ""),
-                                          bbox=_bbox_of(layer), times=_times_of(layer)))
+                                          bbox=_bbox_of(layer), times=_times_of(layer), dims=_dims_of(layer)))
     if not variables:
         raise FluxError("The tiles service lists no variables for this group.")
     return variables

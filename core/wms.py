@@ -8,6 +8,7 @@ cut the tile with ``tile={x},{y},{z}``.
 
 import json
 
+from .dimensions import VERTICAL, Dimension, lead_time_dimension, looks_like_lead_time, query_params
 from .errors import FluxError
 from .styles import VariableInfo, encode_query, format_number, reorder, validate_colormap, validate_range
 
@@ -21,18 +22,38 @@ def capabilities_url(location):
         [("service", "WMS"), ("version", WMS_VERSION), ("request", "GetCapabilities")])
 
 
-def metadata_url(location, variable, item):
-    return location.service_url() + "?" + encode_query(
-        [("service", "WMS"), ("version", WMS_VERSION), ("request", "GetMetadata"),
-         ("item", item), ("layername", variable)])
+def metadata_url(location, variable, item, time=None, dimensions=(), selected=None, bbox=None):
+    """GetMetadata; ``bbox`` (west, south, east, north in EPSG:4326) limits ``minmax`` to that area."""
+    params = [("service", "WMS"), ("version", WMS_VERSION), ("request", "GetMetadata"),
+              ("item", item), ("layername", variable)]
+    if time:
+        params.append(("time", time))
+    if bbox:
+        params += [("crs", "EPSG:4326"), ("bbox", ",".join(format_number(v) for v in bbox))]
+    return location.service_url() + "?" + encode_query(params + query_params("wms", dimensions, selected))
+
+
+MINMAX_BUFFER = 0.15  # xpublish-wms 0.13: GetMetadata minmax reads bbox + 15% of its size on each side
+
+
+def minmax_bbox(view):
+    """The bbox to send so GetMetadata minmax covers ``view`` (west, south, east, north) exactly.
+
+    xpublish-wms widens a minmax bbox by 15 % of its width/height on every side (the buffer it
+    renders GetMap with), so the range of the view itself comes from a bbox 1/1.3 its size."""
+    west, south, east, north = (float(v) for v in view)
+    half_w = (east - west) / (1 + 2 * MINMAX_BUFFER) / 2
+    half_h = (north - south) / (1 + 2 * MINMAX_BUFFER) / 2
+    cx, cy = (west + east) / 2, (south + north) / 2
+    return cx - half_w, cy - half_h, cx + half_w, cy + half_h
 
 
 def getmap_tile_template(location, variable, colormap=None, value_range=None, time=None, size=TILE_SIZE,
-                         cache_epoch=0):
+                         cache_epoch=0, dimensions=(), selected=None, crs="EPSG:3857"):
     """GetMap URL for an XYZ layer; QGIS replaces {x} {y} {z}. See styles.reorder for cache_epoch."""
     params = reorder([("service", "WMS"), ("version", WMS_VERSION), ("request", "GetMap"),
                       ("layers", variable), ("styles", f"raster/{validate_colormap(colormap)}"),
-                      ("crs", "EPSG:3857"), ("width", size), ("height", size), ("format", "image/png"),
+                      ("crs", crs), ("width", size), ("height", size), ("format", "image/png"),
                       ("transparent", "true")], cache_epoch)
     value_range = validate_range(value_range)
     if value_range:
@@ -41,6 +62,7 @@ def getmap_tile_template(location, variable, colormap=None, value_range=None, ti
         params.append(("autoscale", "true"))
     if time:
         params.append(("time", time))
+    params += query_params("wms", dimensions, selected)
     params.append(("tile", "{x},{y},{z}"))
     return location.service_url() + "?" + encode_query(params)
 
@@ -77,11 +99,34 @@ def parse_capabilities(xml_bytes):
         for value in time_dim.get("values") or []:
             times.extend(v.strip() for v in str(value).split(",") if v.strip())
         variables.append(VariableInfo(name=name, title=layer.title or "", units=extra.get(name, {}).get("units", ""),
-                                      bbox=bbox, times=times))
+                                      bbox=bbox, times=times, dims=_dimensions_of(dims)))
     if not variables:
         raise FluxError("The WMS service lists no variables: is the group right? (data variables need "
                         "CF latitude/longitude coordinates to be served).")
     return variables
+
+
+def _dimensions_of(dims):
+    """Dimensions other than time from OWSLib's ``layer.dimensions``.
+
+    xpublish-wms advertises the vertical axis as ``elevation`` (its units in ``unitSymbol``), a
+    lead time as ``0 microseconds,21600000000 microseconds,...`` and any other axis by its name.
+    """
+    out = []
+    for name, info in dims.items():
+        if not name or name.lower() == "time":
+            continue
+        info = info or {}
+        raw = [v.strip() for value in (info.get("values") or []) for v in str(value).split(",") if v.strip()]
+        units = str(info.get("unitSymbol") or info.get("units") or "")
+        default = str(info.get("default") or "")
+        if name == "elevation":
+            out.append(Dimension(name=name, values=raw, kind=VERTICAL, units=units, default=default))
+        elif looks_like_lead_time(name, raw, units):
+            out.append(lead_time_dimension(name, raw, units="", default=default))
+        else:
+            out.append(Dimension(name=name, values=raw, units=str(info.get("units") or ""), default=default))
+    return out
 
 
 def _layer_extras(xml_bytes):
