@@ -16,6 +16,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 from ..core.errors import FluxError
 from ..core.lazy import lazy_module
 from ..core.styles import COLORMAPS
+from .edr_sample_points import dimensions_parameter, read_dimensions
 
 api = lazy_module("api")  # imported when the algorithm runs, not at QGIS start-up
 layers = lazy_module("flux_qgis.layers")
@@ -71,6 +72,7 @@ class AddLayerAlgorithm(QgsProcessingAlgorithm):
                                                            optional=True))
         self.addParameter(QgsProcessingParameterString(self.TIME, self.tr("Time step (empty: the first)"), "",
                                                        optional=True))
+        self.addParameter(dimensions_parameter())
         self.addParameter(QgsProcessingParameterBoolean(
             self.SAVE_PROJECT, self.tr("Add the layer to the project and save the project file "
                                        "(for qgis_process --PROJECT_PATH=...)"), False))
@@ -93,6 +95,7 @@ class AddLayerAlgorithm(QgsProcessingAlgorithm):
                 colormap=COLORMAPS[self.parameterAsEnum(parameters, self.COLORMAP, context)],
                 value_range=value_range,
                 time=self.parameterAsString(parameters, self.TIME, context) or None,
+                dimensions=read_dimensions(self, parameters, context),
                 feedback=feedback)
             layer = layers.make_layer(spec, authcfg)
         except FluxError as exc:

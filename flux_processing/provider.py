@@ -2,7 +2,7 @@
 
 from qgis.core import QgsProcessingProvider
 
-from ..plugin import icon
+from ..flux_qgis.icon import icon
 
 
 class FluxProvider(QgsProcessingProvider):
@@ -20,8 +20,10 @@ class FluxProvider(QgsProcessingProvider):
 
     def loadAlgorithms(self):  # noqa: N802 (QGIS API)
         from .add_layer import AddLayerAlgorithm
+        from .dap2_subset import Dap2SubsetAlgorithm
         from .edr_area import EdrAreaAlgorithm
         from .edr_sample_points import EdrSamplePointsAlgorithm
 
-        for algorithm in (AddLayerAlgorithm(), EdrSamplePointsAlgorithm(), EdrAreaAlgorithm()):
+        for algorithm in (AddLayerAlgorithm(), EdrSamplePointsAlgorithm(), EdrAreaAlgorithm(),
+                          Dap2SubsetAlgorithm()):
             self.addAlgorithm(algorithm)

@@ -20,7 +20,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core.errors import FluxCancelled, FluxError
 from ..core.lazy import lazy_module
-from .edr_sample_points import input_fields, location_parameters, read_location, set_temporal_outputs
+from .edr_sample_points import input_fields, location_parameters, read_dimensions, read_location, set_temporal_outputs
 
 flux_edr = lazy_module("flux_qgis.edr")  # imported when the algorithm runs
 
@@ -88,19 +88,20 @@ class EdrAreaAlgorithm(QgsProcessingAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         loc, names, time_range, authcfg = read_location(self, parameters, context)
         in_fields, polygons = self._polygons(parameters, context)
-        results = []
+        results, dimensions, collection = [], read_dimensions(self, parameters, context), None
         for number, (attributes, wkt) in enumerate(polygons):
             if feedback.isCanceled():
                 raise QgsProcessingException(self.tr("Cancelled."))
             try:
-                result = flux_edr.fetch_area(loc, wkt, names, time_range, authcfg, None,
-                                             check_parameters=number == 0)
+                # the metadata is read once; its longitudes and axes serve every polygon
+                result = flux_edr.fetch_area(loc, wkt, names, time_range, authcfg, None, dimensions=dimensions,
+                                             collection=collection)
             except FluxCancelled:
                 raise QgsProcessingException(self.tr("Cancelled.")) from None
             except FluxError as exc:
                 raise QgsProcessingException(str(exc)) from None
             if number == 0:
-                names = result.parameters  # checked against the service once
+                names, collection = result.parameters, result.collection  # checked against the service once
             results.append((attributes, result))
             feedback.setProgress(100.0 * (number + 1) / len(polygons))
         fields, renamed, value_names = flux_edr.result_fields(results[0][1], prefix_fields=input_fields(in_fields),

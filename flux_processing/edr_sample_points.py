@@ -44,9 +44,30 @@ def location_parameters(algorithm):
                                                         "", optional=True))
     algorithm.addParameter(QgsProcessingParameterString("TIME_END", tr("End time, ISO 8601 (empty: last)"), "",
                                                         optional=True))
+    algorithm.addParameter(dimensions_parameter())
     algorithm.addParameter(QgsProcessingParameterAuthConfig("AUTHCFG", tr("Credentials (Basic: org + API key; "
                                                                          "empty: the org's saved ones)"),
                                                             optional=True))
+
+
+def dimensions_parameter():
+    """DIMENSIONS: other axes than time as name=value;name=value (``step=3 hours;level=850``)."""
+    def tr(text):  # the context pylupdate5 gives bare tr() calls, whichever algorithm calls this
+        return QCoreApplication.translate("@default", text)
+
+    return QgsProcessingParameterString("DIMENSIONS", tr("Other dimensions, name=value separated by ';' (for example "
+                                                         "step=3 hours;level=850; empty: every value)"), "",
+                                        optional=True)
+
+
+def read_dimensions(algorithm, parameters, context):
+    """{name: value} from DIMENSIONS, or QgsProcessingException with the sentence."""
+    from ..core.dimensions import parse_dimensions_text
+
+    try:
+        return parse_dimensions_text(algorithm.parameterAsString(parameters, "DIMENSIONS", context) or "")
+    except FluxError as exc:
+        raise QgsProcessingException(str(exc)) from None
 
 
 def read_location(algorithm, parameters, context):
@@ -140,7 +161,8 @@ class EdrSamplePointsAlgorithm(QgsProcessingAlgorithm):
             n=len(points), b=len(core_edr.batches(loc, core_edr.validate_points(points), names,
                                                   core_edr.datetime_param(time_range)))))
         try:
-            result = flux_edr.fetch_position(loc, points, names, time_range, authcfg, feedback)
+            result = flux_edr.fetch_position(loc, points, names, time_range, authcfg, feedback,
+                                             dimensions=read_dimensions(self, parameters, context))
         except FluxCancelled:
             raise QgsProcessingException(self.tr("Cancelled.")) from None
         except FluxError as exc:
@@ -152,15 +174,20 @@ class EdrSamplePointsAlgorithm(QgsProcessingAlgorithm):
                                              source.sourceCrs())
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
+        times = flux_edr._qdatetimes(result.rows)
+        added = [fields.at(i).name() for i in range(source.fields().count(), fields.count())]
+        chunk = []
         for row in result.rows:
             origin = features[row.index]
             out = QgsFeature(fields)
             out.setGeometry(origin.geometry())
-            attributes = list(origin.attributes())
-            extra = flux_edr.row_attributes(row, renamed, value_names, result.parameters, with_z)
-            attributes += [extra[fields.at(i).name()] for i in range(len(attributes), fields.count())]
-            out.setAttributes(attributes)
-            sink.addFeature(out, QgsFeatureSink.FastInsert)
+            extra = flux_edr.row_attributes(row, renamed, value_names, result.parameters, with_z, times)
+            out.setAttributes(list(origin.attributes()) + [extra[name] for name in added])
+            chunk.append(out)
+            if len(chunk) >= 5000:
+                sink.addFeatures(chunk, QgsFeatureSink.FastInsert)
+                chunk = []
+        sink.addFeatures(chunk, QgsFeatureSink.FastInsert)
         feedback.pushInfo(self.tr("{rows} rows from {req} requests").format(rows=len(result.rows),
                                                                             req=result.requests))
         return {self.OUTPUT: dest_id}
