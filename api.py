@@ -14,12 +14,16 @@ with a message that says what to fix; server and network failures raise FluxErro
 
 from qgis.core import QgsProject
 
+from .core.dimensions import parse_iso
+from .core.dimensions import resolve as resolve_dimensions
 from .core.errors import FluxError, FluxInputError
 from .core.location import PROTOCOLS, FluxLocation, parse_flux_url
 from .flux_qgis import auth, layers, settings
 
 __all__ = ["store_credentials", "add_layer", "add_layers", "prepare_layer", "list_variables", "location",
+           "update_layer",
            "relink_project", "from_url", "copy_as",
+           "list_services", "list_public_services", "delete_service", "list_repos", "list_refs", "list_groups",
            "FluxError", "FluxInputError", "PROTOCOLS", "parse_flux_url"]
 
 
@@ -50,8 +54,12 @@ def list_variables(org, repo, ref="main", group="", protocol="wms", *, service=N
 
 def prepare_layer(org, repo, ref="main", group="", protocol="wms", variable=None, *, service=None,
                   authcfg=None, compute_url=None, colormap=None, value_range=None, time=None,
-                  feedback=None, variables=None):
-    """Ask the service what is needed for a layer; returns (LayerSpec, authcfg). Thread-safe."""
+                  dimensions=None, feedback=None, variables=None):
+    """Ask the service what is needed for a layer; returns (LayerSpec, authcfg). Thread-safe.
+
+    ``dimensions``: {name: value} (or ``"step=3 hours;level=850"``) for the variable's axes other
+    than time; each one not given shows its default (the server's, else the first value).
+    """
     loc = location(org, repo, ref, group, protocol, service, compute_url)
     if loc.protocol not in ("wms", "tiles"):
         raise FluxInputError(f"Map layers come from wms or tiles services; {loc.protocol} data is added "
@@ -66,29 +74,37 @@ def prepare_layer(org, repo, ref="main", group="", protocol="wms", variable=None
             raise FluxInputError(f"The variable {variable!r} is not served here; available: {names}.")
     else:
         info = variables[0]
+    axis = info.time_axis
+    selected = resolve_dimensions(info.dims, dimensions, info.name)
+    if time:
+        if not axis.contains(time):
+            raise FluxInputError(f"The time {str(time)[:40]!r} is not one of the variable's time steps "
+                                 f"({axis.describe()}).")
+        time = axis[axis.nearest_index(parse_iso(time))] if not axis.raw else str(time)
+    forecast = any(d.kind == "lead_time" and len(d.values) > 1 for d in info.dims)
+    # a forecast opens on its newest run (what a forecaster looks at first); other data on its first step
+    time = time or ((axis.last() if forecast else axis.first()) if axis else "")
     if value_range is None:
-        value_range = _default_range(loc, info.name, info.times[0] if info.times else "", authcfg, feedback)
-    if time and info.times and time not in info.times:
-        raise FluxInputError(f"The time {time!r} is not one of the variable's time steps "
-                             f"({info.times[0]} ... {info.times[-1]}).")
+        value_range = _default_range(loc, info.name, time, authcfg, feedback, info.dims, selected)
     spec = layers.LayerSpec(location=loc, variable=info.name, colormap=colormap or "viridis",
-                            value_range=value_range, times=list(info.times),
-                            time=time or (info.times[0] if info.times else ""), units=info.units,
-                            bbox=info.bbox)
+                            value_range=value_range, time_axis=axis, time=time, units=info.units,
+                            bbox=info.bbox, dims=list(info.dims), selected=selected)
     return spec, authcfg
 
 
-def _default_range(loc, variable, time, authcfg, feedback):
-    """Value range for the colours: the WMS GetMetadata minmax of the first time step."""
+def _default_range(loc, variable, time, authcfg, feedback, dims=(), selected=None):
+    """Value range for the colours: the WMS GetMetadata minmax of the time step (and level...) shown."""
     if loc.protocol == "wms":
-        return layers.value_range(loc, variable, time, authcfg, feedback)
-    # a tiles service has no minmax: ask the same dataset's wms service, if it has one
+        return layers.value_range(loc, variable, time, authcfg, feedback, dims, selected)
+    # a tiles service has no minmax: ask the same dataset's wms service, if it has one (its
+    # vertical axis is called elevation there: the tiles service's own name is not sent)
     try:
-        return layers.value_range(loc.with_(protocol="wms", service=""), variable, time, authcfg, feedback)
+        wms = loc.with_(protocol="wms", service="")
+        return layers.value_range(wms, variable, time, authcfg, feedback, dims, selected)
     except FluxError:
         pass
     # without a range the tiles server scales by the variable's valid_min/valid_max, if it has them
-    if layers.tiles_scale_by_themselves(loc, variable, time, authcfg, feedback):
+    if layers.tiles_scale_by_themselves(loc, variable, time, authcfg, feedback, dims, selected):
         return None
     raise FluxInputError(f"The tiles service needs a value range for {variable!r} (the data has no "
                          "valid_min/valid_max and there is no WMS service to read it from): enter a "
@@ -101,8 +117,9 @@ def add_layer(org, repo, ref="main", group="", protocol="wms", variable=None, *,
 
     ``protocol`` is one of wms, tiles, edr, dap2; ``service`` defaults to the protocol;
     ``group`` may be "" for the root group. Options: colormap, value_range=(min, max), time,
-    compute_url, feedback. ``authcfg`` defaults to the org's saved credentials; pass ""
-    for a public service.
+    dimensions={"step": "3 hours", "elevation": "850"} (axes other than time; see
+    list_variables(...)[i].dimensions), compute_url, feedback. ``authcfg`` defaults to the org's
+    saved credentials; pass "" for a public service.
     """
     if str(protocol or "").strip().lower() in ("edr", "dap2"):
         raise FluxInputError(
@@ -114,6 +131,35 @@ def add_layer(org, repo, ref="main", group="", protocol="wms", variable=None, *,
     layer = layers.make_layer(spec, authcfg, name=name)
     (project or QgsProject.instance()).addMapLayer(layer)
     return layer
+
+
+def update_layer(layer, *, colormap=None, value_range=None, time=None, dimensions=None):
+    """Change what a Flux layer shows: colormap, value range, time step, other dimensions.
+
+    Only the arguments given change; values are checked against what the layer's service
+    listed when it was added (a bad dimension raises ValueError naming its valid values). The
+    change is kept in the layer's saved properties; choosing the old values again undoes it.
+    Returns True when the layer's source changed.
+    """
+    spec = layers.spec_of(layer)
+    if spec is None:
+        raise FluxInputError(f"The layer {layer.name()!r} is not an Earthmover Flux layer.")
+    changes = {}
+    if colormap is not None:
+        changes["colormap"] = colormap
+    if value_range is not None:
+        changes["value_range"] = tuple(value_range)
+    if time is not None:
+        axis = spec.time_axis
+        if not axis.contains(time):
+            raise FluxInputError(f"The time {str(time)[:40]!r} is not one of the layer's time steps "
+                                 f"({axis.describe()}).")
+        changes["time"] = axis[axis.nearest_index(parse_iso(time))] if not axis.raw else str(time)
+    if dimensions is not None:
+        wanted = dict(spec.selected)
+        wanted.update(resolve_dimensions(spec.dims, dimensions, spec.variable))
+        changes["selected"] = resolve_dimensions(spec.dims, wanted, spec.variable)
+    return layers.update_layer(layer, **changes) if changes else False
 
 
 def relink_project(project=None):
@@ -154,23 +200,23 @@ def edr_parameters(org, repo, ref="main", group="", *, service=None, authcfg=Non
 
 
 def prepare_edr_position(org, repo, ref, group, points, parameters=None, *, time_range=None, service=None,
-                         authcfg=None, compute_url=None, feedback=None):
+                         authcfg=None, compute_url=None, feedback=None, dimensions=None):
     """Network part of edr_position (thread-safe): returns an EdrResult."""
     from .flux_qgis import edr as flux_edr
 
     loc = location(org, repo, ref, group, "edr", service, compute_url)
     return flux_edr.fetch_position(loc, _points_lonlat(points), parameters, time_range,
-                                   _resolve_authcfg(loc.org, authcfg), feedback)
+                                   _resolve_authcfg(loc.org, authcfg), feedback, dimensions=dimensions)
 
 
 def prepare_edr_area(org, repo, ref, group, polygon_wkt, parameters=None, *, time_range=None, service=None,
-                     authcfg=None, compute_url=None, feedback=None):
+                     authcfg=None, compute_url=None, feedback=None, dimensions=None):
     """Network part of edr_area (thread-safe): returns an EdrResult."""
     from .flux_qgis import edr as flux_edr
 
     loc = location(org, repo, ref, group, "edr", service, compute_url)
     return flux_edr.fetch_area(loc, polygon_wkt, parameters, time_range, _resolve_authcfg(loc.org, authcfg),
-                               feedback)
+                               feedback, dimensions=dimensions)
 
 
 def edr_layer(result, *, project=None, output=None, name=None, add_to_project=True):
@@ -184,7 +230,7 @@ def edr_layer(result, *, project=None, output=None, name=None, add_to_project=Tr
 
 
 def edr_position(org, repo, ref, group, points, parameters=None, *, time_range=None, service=None, authcfg=None,
-                 project=None, output=None, feedback=None, name=None, compute_url=None):
+                 project=None, output=None, feedback=None, name=None, compute_url=None, dimensions=None):
     """Values of ``parameters`` at ``points`` as a point layer added to the project.
 
     ``points``: (lon, lat) pairs or QgsPointXY in EPSG:4326 (many points are batched into
@@ -192,18 +238,23 @@ def edr_position(org, repo, ref, group, points, parameters=None, *, time_range=N
     time steps), one ISO time (the nearest step) or (start, end); ``output``: a .gpkg path for a
     layer that outlives the session (default: a memory layer). One feature per point and time
     step: fields location (index of the point), grid_lon, grid_lat (the grid cell answered),
-    time (DateTime, UTC) and one Double per parameter; the layer is temporal.
+    time (DateTime, UTC) and one Double per parameter; the layer is temporal. ``dimensions``
+    ({"step": "3 hours", "level": "850", "member": "1"}) selects other axes; an axis not given comes
+    back whole, one feature per value, with a text field naming it (step, member).
+    Longitudes may be -180..180 or 0..360: they are sent in the data's own convention.
     """
     result = prepare_edr_position(org, repo, ref, group, points, parameters, time_range=time_range,
-                                  service=service, authcfg=authcfg, compute_url=compute_url, feedback=feedback)
+                                  service=service, authcfg=authcfg, compute_url=compute_url, feedback=feedback,
+                                  dimensions=dimensions)
     return edr_layer(result, project=project, output=output, name=name)
 
 
 def edr_area(org, repo, ref, group, polygon_wkt, parameters=None, *, time_range=None, service=None, authcfg=None,
-             project=None, output=None, feedback=None, name=None, compute_url=None):
+             project=None, output=None, feedback=None, name=None, compute_url=None, dimensions=None):
     """Values at the grid points inside ``polygon_wkt`` (POLYGON/MULTIPOLYGON, EPSG:4326) as a point layer."""
     result = prepare_edr_area(org, repo, ref, group, polygon_wkt, parameters, time_range=time_range,
-                              service=service, authcfg=authcfg, compute_url=compute_url, feedback=feedback)
+                              service=service, authcfg=authcfg, compute_url=compute_url, feedback=feedback,
+                              dimensions=dimensions)
     return edr_layer(result, project=project, output=output, name=name)
 
 
@@ -265,14 +316,15 @@ def copy_as(org, repo, ref="main", group="", protocol="wms", kind="url", *, serv
 
 
 def prepare_dap2_subset(org, repo, ref, group, variable, *, output, bbox=None, time_range=None, service=None,
-                        authcfg=None, compute_url=None, feedback=None):
+                        authcfg=None, compute_url=None, feedback=None, dimensions=None):
     """Network and file part of dap2_subset (thread-safe): fetch, decode, write ``output`` (.tif)."""
     from .flux_qgis import dap2 as flux_dap2
 
     if not output:
         raise FluxInputError("Choose where to keep the DAP2 subset: output must be a .tif path.")
     loc = location(org, repo, ref, group, "dap2", service, compute_url)
-    subset = flux_dap2.fetch_subset(loc, variable, bbox, time_range, _resolve_authcfg(loc.org, authcfg), feedback)
+    subset = flux_dap2.fetch_subset(loc, variable, bbox, time_range, _resolve_authcfg(loc.org, authcfg), feedback,
+                                    dimensions=dimensions)
     flux_dap2.write_geotiff(subset, output)
     return subset
 
@@ -288,9 +340,160 @@ def dap2_layer(subset, *, project=None, name=None, add_to_project=True):
 
 
 def dap2_subset(org, repo, ref, group, variable, *, output, bbox=None, time_range=None, service=None,
-                authcfg=None, project=None, feedback=None, name=None, compute_url=None):
+                authcfg=None, project=None, feedback=None, name=None, compute_url=None, dimensions=None):
     """``variable`` within ``bbox`` (west, south, east, north; EPSG:4326) and ``time_range`` from a DAP2
-    service, written to the GeoTIFF ``output`` (one band per time step) and added as a layer."""
+    service, written to the GeoTIFF ``output`` (one band per time step) and added as a layer.
+
+    Other axes (lead time, level, member) are taken at one value each: ``dimensions`` (e.g.
+    ``{"step": "3 hours", "level": "850"}``), else their first value. Axes are found by their CF
+    attributes, packed integers unpacked, CF calendars (noleap, 360_day...) decoded; a projected
+    grid is written in its own CRS."""
     subset = prepare_dap2_subset(org, repo, ref, group, variable, output=output, bbox=bbox, time_range=time_range,
-                                 service=service, authcfg=authcfg, compute_url=compute_url, feedback=feedback)
+                                 service=service, authcfg=authcfg, compute_url=compute_url, feedback=feedback,
+                                 dimensions=dimensions)
     return dap2_layer(subset, project=project, name=name)
+
+
+# -- Discovery (Flux's _meta API) and the organization's services ------------------------------
+# Which list comes from where: services from the Arraylake management API (Bearer key); repositories,
+# branches/tags and dataset groups from Flux's _meta discovery of one deployment (Basic org:key, or
+# nothing for a public one); variables from the dataset's own WMS capabilities / tiles metadata.
+
+
+def _credentials_for(org, authcfg):
+    cfg = _resolve_authcfg(org, authcfg)
+    if not cfg:
+        raise FluxInputError(f"No saved credentials for the organization {org!r}: store its API key first "
+                             "(api.store_credentials or the dock's Save).")
+    return cfg
+
+
+def _management(org, authcfg=None, api_url=None, feedback=None, interactive=None):
+    """An ArraylakeClient holding the key only for the duration of the call that made it."""
+    from .core.arraylake import ArraylakeClient
+    from .core.location import validate_name
+    from .flux_qgis import network
+
+    org = validate_name(org, "organization")
+    _user, token = auth.read_credentials(_credentials_for(org, authcfg), interactive=interactive)
+    return ArraylakeClient(network.transport(feedback), org, token, api_url or settings.api_url())
+
+
+def list_services(org, *, authcfg=None, api_url=None, feedback=None, interactive=None):
+    """The organization's Flux services (core.arraylake.Service: name, service_type, is_public, status,
+    url) from the management API."""
+    return _management(org, authcfg, api_url, feedback, interactive).list_services()
+
+
+def list_public_services(org, *, authcfg=None, api_url=None, feedback=None, interactive=None):
+    """The services of the organization that are public (open to anyone, for every repository)."""
+    return [s for s in list_services(org, authcfg=authcfg, api_url=api_url, feedback=feedback,
+                                     interactive=interactive) if s.is_public]
+
+
+def delete_service(org, name, *, authcfg=None, api_url=None, feedback=None, interactive=None):
+    """Delete (disable) the service ``name`` with the management API's DELETE: what
+    ``al compute disable {org} {name}`` does. Layers that use it stop working. No confirmation here:
+    the Browser and dock ask first."""
+    _management(org, authcfg, api_url, feedback, interactive).delete_service(name)
+
+
+def service_compute_url(service, org):
+    """Compute base URL of a service record (its own ``url`` where it has Flux's shape), else the
+    configured compute URL."""
+    from .core.discovery import compute_base_of
+
+    return compute_base_of(getattr(service, "url", ""), service.name, org) or settings.compute_url()
+
+
+def _meta_target(org, service, authcfg, compute_url, api_url, feedback):
+    """(deployment name, compute base URL, authcfg) for a _meta request.
+
+    ``service`` given with ``compute_url``: used as they are. Otherwise, with saved credentials, the
+    management API's service list: the named service or any available one, at its record's own URL.
+    Without credentials (a public service): ``service`` at the configured compute URL.
+    """
+    from .core.discovery import choose_meta_service
+
+    cfg = _resolve_authcfg(org, authcfg)
+    if service and (compute_url or not cfg):
+        return service, compute_url or settings.compute_url(), cfg
+    if not cfg:
+        raise FluxInputError("Name the service to ask (for example service='wms'): without saved credentials "
+                             "the organization's services cannot be listed.")
+    chosen = choose_meta_service(list_services(org, authcfg=cfg, api_url=api_url, feedback=feedback,
+                                               interactive=False), service)
+    return chosen.name, compute_url or service_compute_url(chosen, org), cfg
+
+
+def _meta_get(url, what, cfg, feedback):
+    from .core.arraylake import error_detail
+    from .core.errors import http_error
+    from .flux_qgis import network
+
+    response = network.send("GET", url, authcfg=cfg, feedback=feedback)
+    if response.status == 200:
+        return response.json(what)
+    error = http_error(response.status, what, error_detail(response))
+    if response.status == 404:
+        raise FluxError(f"Could not load {what}: the service does not know it, or has no discovery (_meta) "
+                        f"API ({error_detail(response) or 'HTTP 404'}). Check the names, or type them in.",
+                        status=404)
+    if response.status in (401, 403):
+        raise FluxError(f"{error} Listing needs the same credentials as the service itself; you can still "
+                        "type the names in.", status=response.status)
+    raise error
+
+
+def list_repos(org, *, service=None, authcfg=None, compute_url=None, api_url=None, feedback=None):
+    """Repository names of the organization, from Flux's ``_meta/discovery``."""
+    from .core.discovery import meta_url, parse_repos
+
+    name, base, cfg = _meta_target(org, service, authcfg, compute_url, api_url, feedback)
+    return parse_repos(_meta_get(meta_url(base, name, org), "the repository list", cfg, feedback))
+
+
+def list_refs(org, repo, *, service=None, authcfg=None, compute_url=None, api_url=None, feedback=None):
+    """``{"branches": [...], "tags": [...]}`` of a repository, from ``_meta/discovery/{repo}``.
+
+    A commit (snapshot) id is not listed but works as a ref wherever a ref is asked for.
+    """
+    from .core.discovery import meta_url, parse_refs
+
+    name, base, cfg = _meta_target(org, service, authcfg, compute_url, api_url, feedback)
+    return parse_refs(_meta_get(meta_url(base, name, org, repo), f"the branches and tags of {repo!r}", cfg,
+                                feedback))
+
+
+def list_groups(org, repo, ref, *, service=None, group=None, authcfg=None, compute_url=None, api_url=None,
+                feedback=None):
+    """Dataset group paths of ``repo`` at ``ref`` ('' is the root group), from
+    ``_meta/discovery/{repo}/{ref}``; ``group`` limits them to that group and below."""
+    from .core.discovery import meta_url, parse_groups
+
+    name, base, cfg = _meta_target(org, service, authcfg, compute_url, api_url, feedback)
+    url = meta_url(base, name, org, repo, ref, group)
+    return parse_groups(_meta_get(url, f"the datasets of {repo!r} at {ref!r}", cfg, feedback))
+
+
+# -- time series at a point (the chart dock uses the same function in a background task) -------
+
+
+def time_series(org, repo, ref, group, variable, lon, lat, *, time_range=None, dimensions=None, service=None,
+                authcfg=None, compute_url=None, feedback=None, level=None):
+    """Values of ``variable`` at (lon, lat) (EPSG:4326; 0..360 longitudes work too) over time, in one
+    EDR position request (the service's metadata is read once per session). Blocking, thread-safe.
+
+    ``time_range``: None (every step), one instant or (start, end). Forecasts (a lead-time axis
+    such as ``step``, not given in ``dimensions``): ``time_range`` is the forecast start (default:
+    the newest) and every lead time comes back. A vertical axis not given comes back whole:
+    ``level`` picks the one of ``values``. Returns a TimeSeries: ``times`` (ISO, UTC; valid times
+    for forecasts), ``values`` (floats, NaN where missing), ``units``, ``grid_lon``/``grid_lat`` (the
+    cell), and for forecasts ``start``, ``lead_times`` and ``valid_times``; ``levels`` and
+    ``by_level`` for a vertical axis; ``to_edr_result()`` for ``edr_layer``.
+    """
+    from .flux_qgis.timeseries import fetch_series
+
+    loc = location(org, repo, ref, group, "edr", service, compute_url)
+    return fetch_series(loc, variable, lon, lat, time_range=time_range, dimensions=dimensions, level=level,
+                        authcfg=_resolve_authcfg(loc.org, authcfg), feedback=feedback)

@@ -4,19 +4,15 @@ Start-up does no network call and never touches the authentication database, so 
 the plugin costs QGIS nothing noticeable and never shows a master-password prompt.
 """
 
-import os
+import sys
 
-from qgis.core import Qgis, QgsApplication, QgsProject
+from qgis.core import Qgis, QgsApplication, QgsMapLayerLegend, QgsProject
 from qgis.PyQt.QtCore import QCoreApplication, Qt, QTimer
-from qgis.PyQt.QtGui import QIcon
-from qgis.PyQt.QtWidgets import QAction, QPushButton
+from qgis.PyQt.QtWidgets import QAction, QMenu, QPushButton
 
-PLUGIN_DIR = os.path.dirname(__file__)
+from .flux_qgis.icon import icon
+
 MENU = "&Earthmover Flux"
-
-
-def icon():
-    return QIcon(os.path.join(PLUGIN_DIR, "icons", "icon.svg"))
 
 
 class FluxPlugin:
@@ -26,15 +22,19 @@ class FluxPlugin:
         self.dock = None
         self.provider = None
         self.temporal_sync = None
+        self.layer_page_factory = None
+        self.identify_hook = None
         self.project_watcher = None
         self.pending_relink = []
+        self.timeseries_action = None
+        self.timeseries_controller = None
 
     @staticmethod
     def tr(text):
         return QCoreApplication.translate("FluxPlugin", text)  # the class pylupdate5 files self.tr() under
 
     def initProcessing(self):  # noqa: N802 (QGIS API)
-        from .processing.provider import FluxProvider
+        from .flux_processing.provider import FluxProvider
 
         self.provider = FluxProvider()
         QgsApplication.processingRegistry().addProvider(self.provider)
@@ -58,10 +58,43 @@ class FluxPlugin:
 
         self.project_watcher = ProjectWatcher()
         QgsProject.instance().readProject.connect(self._project_read)
+        from .flux_qgis import browser
+
+        browser.register(self.iface)  # the Browser panel's "Earthmover Flux" (no network until expanded)
+        if any(layer.customProperty("earthmover_flux/spec") for layer in QgsProject.instance().mapLayers().values()):
+            from .flux_qgis.layers import restore_legends
+
+            restore_legends()  # loaded again (Plugin Reloader): the layers get their legends back
+        from .ui.layer_properties import FluxLayerPageFactory
+
+        self.layer_page_factory = FluxLayerPageFactory()  # "Earthmover Flux" in a Flux layer's Properties
+        self.iface.registerMapLayerConfigWidgetFactory(self.layer_page_factory)
+        if canvas is not None:
+            from .ui.identify import IdentifyHook
+
+            self.identify_hook = IdentifyHook(self.iface)  # QGIS's Identify tool shows Flux values too
+
+        # "Time series at a point": a map tool and its chart dock, made on first use (ui/timeseries.py)
+        self.timeseries_action = QAction(icon(), self.tr("Time series at a point"), self.iface.mainWindow())
+        self.timeseries_action.setObjectName("earthmoverFluxTimeSeriesAction")
+        self.timeseries_action.setCheckable(True)
+        self.timeseries_action.setToolTip(self.tr("Click the map to chart a Flux layer's values over time there"))
+        self.timeseries_action.triggered.connect(self._time_series_tool)
+        self.iface.addToolBarIcon(self.timeseries_action)
+        self.iface.addPluginToMenu(MENU, self.timeseries_action)
+
+    def _time_series_tool(self, checked):
+        from .ui import timeseries
+
+        self.timeseries_controller = timeseries.controller(self.iface, self.timeseries_action)
+        return self.timeseries_controller.set_active(checked)
 
     # ------------------------------------------------------------ shared projects
     def _project_read(self, _document):
-        # after QGIS has finished loading the layers
+        from .flux_qgis.layers import restore_legends
+
+        restore_legends()  # now: what the first render of the project needs (the projector's precision)
+        # the rest after QGIS has finished loading the layers
         QTimer.singleShot(0, self.check_unlinked_layers)
 
     def check_unlinked_layers(self):
@@ -110,7 +143,7 @@ class FluxPlugin:
 
             self.dock = FluxDock(self.iface, self.iface.mainWindow())
             self.dock.setObjectName("EarthmoverFluxDock")
-            self.iface.addDockWidget(Qt.RightDockWidgetArea, self.dock)
+            self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
             self.dock.visibilityChanged.connect(self._dock_visibility_changed)
         return self.dock
 
@@ -133,6 +166,29 @@ class FluxPlugin:
         return self._ensure_dock()
 
     def unload(self):
+        """Take out everything initGui/initProcessing and the dock put in; reloading must find
+        QGIS as it was (tests/test_lifecycle.py: 10 reloads in the real window)."""
+        if self.timeseries_action is not None:
+            from .ui import timeseries
+
+            if self.timeseries_controller is not None:
+                self.timeseries_controller.unload()
+                self.timeseries_controller = None
+            timeseries.unload()
+            self.iface.removePluginMenu(MENU, self.timeseries_action)
+            self.iface.removeToolBarIcon(self.timeseries_action)
+            self.timeseries_action.deleteLater()
+            self.timeseries_action = None
+        from .flux_qgis import browser
+
+        browser.unregister(self.iface)
+        if self.identify_hook is not None:
+            self.identify_hook.unload()
+            self.identify_hook.deleteLater()
+            self.identify_hook = None
+        if self.layer_page_factory is not None:
+            self.iface.unregisterMapLayerConfigWidgetFactory(self.layer_page_factory)
+            self.layer_page_factory = None
         if self.project_watcher is not None:
             QgsProject.instance().readProject.disconnect(self._project_read)
             self.project_watcher.disconnect()
@@ -140,6 +196,14 @@ class FluxPlugin:
         if self.temporal_sync is not None:
             self.temporal_sync.disconnect_all()
             self.temporal_sync = None
+        canvas = self.iface.mapCanvas()
+        tool = canvas.mapTool() if canvas is not None else None
+        if tool is not None and type(tool).__module__.startswith(__package__ + "."):
+            canvas.unsetMapTool(tool)  # an EDR pick/draw tool of the dock
+        panel = getattr(self.dock, "edr_panel", None)
+        if getattr(panel, "tool", None) is not None:  # owned by the canvas: would outlive the plugin
+            panel.tool.deleteLater()
+            panel.tool = None
         if self.dock is not None:
             self.dock.shutdown()
             self.iface.removeDockWidget(self.dock)
@@ -151,6 +215,20 @@ class FluxPlugin:
             self.iface.removeToolBarIcon(self.action)
             self.action.deleteLater()
             self.action = None
+        # QGIS takes the emptied "Earthmover Flux" submenu out of the Plugins menu but keeps the
+        # QMenu object: one more after every reload
+        window = self.iface.mainWindow()
+        for menu in window.findChildren(QMenu) if window is not None else []:
+            if menu.title() == MENU and not menu.actions():
+                menu.deleteLater()
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
+        # Flux layers stay in the project with QGIS's own legend (the plugin's comes back on load)
+        for layer in QgsProject.instance().mapLayers().values():
+            if layer.type() == layer.RasterLayer and type(layer.legend()).__module__.startswith(__package__ + "."):
+                layer.setLegend(QgsMapLayerLegend.defaultRasterLegend(layer))
+        # modules imported on first use (core/lazy.py, importlib) are not tracked by qgis.utils,
+        # which removes only the modules it saw imported: without this a reload keeps their old code
+        for name in [m for m in sys.modules if m.startswith(__package__ + ".")]:
+            del sys.modules[name]

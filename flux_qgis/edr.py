@@ -18,6 +18,7 @@ import json
 from dataclasses import dataclass, field
 
 from qgis.core import (
+    Qgis,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransformContext,
     QgsFeature,
@@ -30,15 +31,35 @@ from qgis.core import (
     QgsVectorLayerTemporalProperties,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QDate, QDateTime, QTime, QVariant
+from qgis.PyQt.QtCore import QDate, QDateTime, QMetaType, Qt, QTime
 
 from ..core import edr as core_edr
-from ..core.errors import FluxCancelled, FluxError, FluxInputError
+from ..core.dimensions import (
+    LEAD_TIME,
+    VERTICAL,
+    VERTICAL_ALIASES,
+    Dimension,
+    format_timedelta,
+    parse_dimensions_text,
+    to_display,
+)
+from ..core.dimensions import find as find_dimension
+from ..core.dimensions import resolve as resolve_dimensions
+from ..core.errors import FluxError, FluxInputError
 from . import network
 
 QUERY_PROPERTY = "earthmover_flux/edr"
 TIME_FIELD = "time"
 FIXED_FIELDS = ("location", "grid_lon", "grid_lat", TIME_FIELD)
+if Qgis.QGIS_VERSION_INT >= 33800:
+    # QgsField takes a QMetaType.Type since QGIS 3.38 (QVariant.Type is deprecated, and gone in Qt6)
+    INT, DOUBLE, DATETIME = QMetaType.Type.Int, QMetaType.Type.Double, QMetaType.Type.QDateTime
+    STRING = QMetaType.Type.QString
+else:  # QGIS < 3.38, always PyQt5
+    from qgis.PyQt.QtCore import QVariant
+
+    INT, DOUBLE, DATETIME = QVariant.Int, QVariant.Double, QVariant.DateTime
+    STRING = QVariant.String
 
 
 @dataclass
@@ -54,33 +75,45 @@ class EdrResult:
     datetime: str = None  # the datetime value sent
     requests: int = 0
     units: dict = field(default_factory=dict)
+    dimensions: dict = field(default_factory=dict)  # the values selected of axes other than time
+    collection: object = None  # core.edr.EdrCollection the query was checked against (not saved)
 
     def description(self):
         """Secret-free description of the query (kept as a layer custom property)."""
         return {"location": self.location.as_dict(), "kind": self.kind, "parameters": self.parameters,
-                "datetime": self.datetime, "points": len(self.points), "rows": len(self.rows),
+                "datetime": self.datetime, "dimensions": self.dimensions, "points": len(self.points),
+                "rows": len(self.rows),
                 "polygon": self.polygon[:2000] if self.polygon else "", "requests": self.requests}
+
+
+def describe_collection(location, authcfg="", feedback=None):
+    """The service's collection metadata: parameters, the data's bbox and its other axes."""
+    try:
+        response = network.get(core_edr.metadata_url(location), "the EDR collection metadata", authcfg, feedback)
+    except FluxError as exc:
+        from .layers import cannot_describe
+
+        raise cannot_describe(exc, "EDR", "DAP2 or tiles") from None
+    return core_edr.parse_collection(response.body)
 
 
 def describe_parameters(location, authcfg="", feedback=None):
     """The service's parameters (names, units, time interval) from its collection metadata."""
-    response = network.get(core_edr.metadata_url(location), "the EDR collection metadata", authcfg, feedback)
-    return core_edr.parse_metadata(response.body)
+    return describe_collection(location, authcfg, feedback).parameters
 
 
-def _check_parameters(location, parameters, authcfg, feedback):
-    """Requested names checked against the metadata (one request); [] -> all of them."""
-    known = describe_parameters(location, authcfg, feedback)
-    names = [p.name for p in known]
+def _check_parameters(parameters, collection):
+    """Requested names checked against the metadata; [] -> all of them."""
+    names = [p.name for p in collection.parameters]
     if not parameters:
         if not names:
             raise FluxError("The EDR service lists no parameters for this group.")
-        return names, known
+        return names
     missing = [p for p in parameters if p not in names]
     if missing:
         raise FluxInputError(f"The parameter {missing[0]!r} is not served here; available: "
                              f"{', '.join(names) or 'none'}.")
-    return parameters, known
+    return parameters
 
 
 def _get_answer(url, what, authcfg, feedback):
@@ -88,108 +121,128 @@ def _get_answer(url, what, authcfg, feedback):
     return response.body
 
 
-def _query_basics(location, parameters, time_range, authcfg, feedback, check_parameters):
-    """Validated parameters and datetime, units, and the requests made (the metadata check)."""
+@dataclass
+class _Query:
+    parameters: list
+    when: str
+    units: dict
+    requests: int
+    extra: list  # dimension query parameters
+    convention: str = None  # the data's longitude convention, when known
+    selected: dict = field(default_factory=dict)
+    collection: object = None
+
+
+def _query_basics(location, parameters, time_range, authcfg, feedback, check_parameters, dimensions=None,
+                  collection=None):
+    """Validated parameters, datetime and dimensions; units, the data's longitudes, requests made.
+
+    ``collection``: metadata already read for this service (no request then)."""
     parameters = core_edr.validate_parameters(parameters)
     when = core_edr.datetime_param(time_range)
-    if not check_parameters:
-        return parameters, when, {}, 0
-    parameters, known = _check_parameters(location, parameters, authcfg, feedback)
-    return parameters, when, {p.name: p.units for p in known}, 1
+    requested = parse_dimensions_text(dimensions) if dimensions else {}
+    if not check_parameters and collection is None:
+        dims = [Dimension(name=k, values=[v], kind=VERTICAL if k.lower() in VERTICAL_ALIASES else "other")
+                for k, v in requested.items()]
+        return _Query(parameters, when, {}, 0, core_edr.dimension_params(dims, requested), None, requested)
+    requests = 0
+    if collection is None:
+        collection, requests = describe_collection(location, authcfg, feedback), 1
+    parameters = _check_parameters(parameters, collection)
+    selected, dims = {}, []
+    if requested:
+        by_name = {p.name: p for p in collection.parameters}
+        for name in parameters:
+            for dim in by_name[name].dims or collection.dims:
+                if all(d.name != dim.name for d in dims):
+                    dims.append(dim)
+        wanted = {find_dimension(dims, key).name if find_dimension(dims, key) else key for key in requested}
+        selected = {k: v for k, v in resolve_dimensions(dims, requested).items() if k in wanted}
+        for key in selected:
+            lacking = [n for n in parameters if by_name[n].dims and find_dimension(by_name[n].dims, key) is None]
+            if lacking:
+                raise FluxInputError(f"The dimension {key!r} does not apply to {', '.join(lacking)}: query the "
+                                     "parameters with and without it separately.")
+    return _Query(parameters, when, {p.name: p.units for p in collection.parameters}, requests,
+                  core_edr.dimension_params(dims, selected), collection.lon_convention, selected, collection)
 
 
 def fetch_position(location, points, parameters=None, time_range=None, authcfg="", feedback=None,
-                   check_parameters=True, max_url=core_edr.MAX_URL_BYTES):
-    """Values at ``points`` ((lon, lat) in EPSG:4326), batched into MULTIPOINT requests."""
+                   check_parameters=True, max_url=core_edr.MAX_URL_BYTES, dimensions=None, collection=None):
+    """Values at ``points`` ((lon, lat) in EPSG:4326), batched into MULTIPOINT requests.
+
+    ``dimensions``: {name: value} of axes other than time (``{"step": "3 hours", "level": "850"}``);
+    axes not given come back whole (one row per value). Longitudes are sent in the data's own
+    convention (0..360 or -180..180), so the answer is the cell under the point.
+    """
     points = core_edr.validate_points(points)
-    parameters, when, units, requests = _query_basics(location, parameters, time_range, authcfg, feedback,
-                                                      check_parameters)
-    plan = core_edr.batches(location, points, parameters, when, max_url=max_url)
-    bodies = _fetch_all([url for _first, url in plan], "the EDR position values", authcfg, feedback)
-    requests += len(bodies)
-    rows = []
-    for (first, _url), body in zip(plan, bodies):
-        rows += core_edr.parse_covjson(body, offset=first)
+    query = _query_basics(location, parameters, time_range, authcfg, feedback, check_parameters, dimensions,
+                          collection)
+    parameters, when, units, requests = query.parameters, query.when, query.units, query.requests
+    sent = core_edr.points_in_convention(points, query.convention)
+    plan = core_edr.batches(location, sent, parameters, when, max_url=max_url, extra=query.extra)
+    # each answer is parsed as it arrives, while the other batches are still on the way
+    parsed = _fetch_all([url for _first, url in plan], "the EDR position values", authcfg, feedback,
+                        handle=lambda index, response: core_edr.parse_covjson(response.body, offset=plan[index][0]))
+    requests += len(parsed)
+    rows = [row for batch in parsed for row in batch]
+    _rows_to_display(rows, query.collection)
     return EdrResult(location=location, kind="position", parameters=core_edr.parameters_of(rows, parameters),
-                     rows=rows, points=points, datetime=when, requests=requests, units=units)
+                     rows=rows, points=points, datetime=when, requests=requests, units=units,
+                     dimensions=query.selected, collection=query.collection)
 
 
-CONCURRENT_BATCHES = 3  # make bench: sequential batches were 1.6-2.6x the concurrent limit
+def _rows_to_display(rows, collection=None):
+    """Grid longitudes in -180..180, as QGIS shows EPSG:4326 (0..360 data answers 330 for -30), and
+    lead times as the text the dimension lists (xpublish-edr answers seconds: 10800.0 -> 3 hours)."""
+    leads = {d.name for d in (collection.dims if collection is not None else []) if d.kind == LEAD_TIME}
+    for row in rows:
+        row.lon = to_display(row.lon)
+        for name in leads & set(row.extra):
+            try:
+                row.extra[name] = format_timedelta(round(float(row.extra[name]) * 1_000_000))
+            except ValueError:
+                pass
 
 
-def _fetch_all(urls, what, authcfg, feedback):
+CONCURRENT_BATCHES = 4  # make bench: sequential batches were 1.6-2.6x the concurrent limit
+
+
+def _fetch_all(urls, what, authcfg, feedback, handle=None):
     """GET each URL, up to CONCURRENT_BATCHES at a time; answers in the order of ``urls``.
 
-    The requests run on a private QThreadPool (Qt threads: QGIS gives each its own
-    QgsNetworkAccessManager, with the user's proxy, SSL, auth and timeout settings). Cancel
-    stops the batches not yet sent and aborts those in flight; the first failure is raised.
+    network.get_many: asynchronous requests on the calling thread's own network manager in a
+    local event loop, so the batches overlap on the UI thread (processing.run from the console,
+    the API from a script) as in a task (the dock, the toolbox). Cancel stops the batches not yet
+    sent and aborts those in flight; the first failure is raised. ``handle(index, response)``
+    turns each answer into what is returned for it (default: its body).
     """
-    from qgis.PyQt.QtCore import QCoreApplication, QRunnable, QThread, QThreadPool
-
-    # on the UI thread, one after another: worker threads' network managers may wait for the UI
-    # thread, which would be blocked here (a hang seen on QGIS 3.40); tasks and algorithms run off it
-    on_ui_thread = QThread.currentThread() == QCoreApplication.instance().thread()
-    if len(urls) <= 1 or on_ui_thread:
-        bodies = []
-        for url in urls:
-            if feedback is not None and feedback.isCanceled():
-                raise FluxCancelled()
-            bodies.append(_get_answer(url, what, authcfg, feedback))
-            if feedback is not None:
-                feedback.setProgress(100.0 * len(bodies) / len(urls))
-        return bodies
-    bodies, errors, done = [None] * len(urls), [], [0]
-
-    class Batch(QRunnable):
-        def __init__(self, index):
-            super().__init__()
-            self.index = index
-
-        def run(self):
-            try:
-                if errors or (feedback is not None and feedback.isCanceled()):
-                    return
-                bodies[self.index] = _get_answer(urls[self.index], what, authcfg, feedback)
-                done[0] += 1
-            except BaseException as exc:  # noqa: BLE001 - handed to the caller below
-                errors.append(exc)
-
-    pool = QThreadPool()
-    pool.setMaxThreadCount(min(CONCURRENT_BATCHES, len(urls)))
-    runnables = [Batch(i) for i in range(len(urls))]  # keep references while the pool runs them
-    for runnable in runnables:
-        runnable.setAutoDelete(False)
-        pool.start(runnable)
-    reported = 0
-    while not pool.waitForDone(20):  # progress from this thread, where the caller listens
-        if feedback is not None and done[0] != reported:
-            reported = done[0]
-            feedback.setProgress(100.0 * reported / len(urls))
-    if feedback is not None and not errors and not feedback.isCanceled():
-        feedback.setProgress(100.0)
-    if errors:
-        raise errors[0]
-    if feedback is not None and feedback.isCanceled():
-        raise FluxCancelled()
-    return bodies
+    if handle is None:
+        def handle(_index, response):
+            return response.body
+    return network.get_many(urls, what, authcfg, feedback, CONCURRENT_BATCHES, handle)
 
 
 def fetch_area(location, polygon_wkt, parameters=None, time_range=None, authcfg="", feedback=None,
-               check_parameters=True):
+               check_parameters=True, dimensions=None, collection=None):
     """Values at the grid points inside a POLYGON/MULTIPOLYGON (WKT, EPSG:4326)."""
     polygon = core_edr.normalize_polygon_wkt(polygon_wkt)
     core_edr.area_url(location, polygon, core_edr.validate_parameters(parameters),
                       core_edr.datetime_param(time_range))  # refuse a too long polygon before any request
-    parameters, when, units, requests = _query_basics(location, parameters, time_range, authcfg, feedback,
-                                                      check_parameters)
-    url = core_edr.area_url(location, polygon, parameters, when)
+    query = _query_basics(location, parameters, time_range, authcfg, feedback, check_parameters, dimensions,
+                          collection)
+    parameters, when, units, requests = query.parameters, query.when, query.units, query.requests
+    sent = core_edr.polygon_in_convention(polygon, query.convention)
+    url = core_edr.area_url(location, sent, parameters, when, extra=query.extra)
     body = _get_answer(url, "the EDR area values", authcfg, feedback)
     requests += 1
     rows = core_edr.parse_covjson(body)
+    _rows_to_display(rows, query.collection)
     if feedback is not None:
         feedback.setProgress(100.0)
     return EdrResult(location=location, kind="area", parameters=core_edr.parameters_of(rows, parameters),
-                     rows=rows, polygon=polygon, datetime=when, requests=requests, units=units)
+                     rows=rows, polygon=polygon, datetime=when, requests=requests, units=units,
+                     dimensions=query.selected, collection=query.collection)
 
 
 # -- fields and features (main thread or a Processing algorithm) --------------------------------
@@ -202,13 +255,12 @@ def qdatetime(iso):
     date, time = iso.rstrip("Z").split("T")
     y, m, d = (int(v) for v in date.split("-"))
     hh, mm, ss = (int(float(v)) for v in time.split(":"))
-    return QDateTime(QDate(y, m, d), QTime(hh, mm, ss), _utc())
+    return QDateTime(QDate(y, m, d), QTime(hh, mm, ss), Qt.TimeSpec.UTC)
 
 
-def _utc():
-    from qgis.PyQt.QtCore import Qt
-
-    return Qt.UTC
+def _qdatetimes(rows):
+    """{iso text: QDateTime} of the rows' times: converted once each, not once a row (make bench)."""
+    return {iso: qdatetime(iso) for iso in {row.time for row in rows}}
 
 
 def value_field_names(parameters, taken=()):
@@ -230,12 +282,13 @@ def result_fields(result, prefix_fields=None, with_z=None):
     for f in prefix_fields or []:
         fields.append(f)
     taken = [f.name() for f in (prefix_fields or [])]
-    fixed = [("location", QVariant.Int), ("grid_lon", QVariant.Double), ("grid_lat", QVariant.Double),
-             (TIME_FIELD, QVariant.DateTime)]
+    fixed = [("location", INT), ("grid_lon", DOUBLE), ("grid_lat", DOUBLE), (TIME_FIELD, DATETIME)]
     if with_z is None:
         with_z = any(r.z is not None for r in result.rows)
     if with_z:
-        fixed.append(("z", QVariant.Double))
+        fixed.append(("z", DOUBLE))
+    for axis in extra_axes(result):
+        fixed.append((axis, STRING))  # step, member...: which slice each row is
     renamed = {}
     for name, kind in fixed:
         final = name
@@ -246,13 +299,28 @@ def result_fields(result, prefix_fields=None, with_z=None):
         fields.append(QgsField(final, kind))
     names = value_field_names(result.parameters, taken)
     for name in result.parameters:
-        fields.append(QgsField(names[name], QVariant.Double))
+        fields.append(QgsField(names[name], DOUBLE))
     return fields, renamed, names
 
 
-def row_attributes(row, renamed, names, parameters, with_z):
+def extra_axes(result):
+    """Axes of the answer besides location, time and z (a forecast's step, a member), in order."""
+    axes = []
+    for row in result.rows:
+        for axis in row.extra:
+            if axis not in axes:
+                axes.append(axis)
+    return axes
+
+
+def row_attributes(row, renamed, names, parameters, with_z, times=None):
+    """{field name: value} of a row; ``times``: _qdatetimes of the rows, when converted already."""
+    when = times[row.time] if times is not None else qdatetime(row.time)
     attrs = {renamed["location"]: row.index, renamed["grid_lon"]: row.lon, renamed["grid_lat"]: row.lat,
-             renamed[TIME_FIELD]: qdatetime(row.time)}
+             renamed[TIME_FIELD]: when}
+    for axis, value in row.extra.items():
+        if axis in renamed:
+            attrs[renamed[axis]] = value
     if with_z:
         attrs[renamed["z"]] = row.z
     for name in parameters:
@@ -262,6 +330,8 @@ def row_attributes(row, renamed, names, parameters, with_z):
 
 def _features(result, fields, renamed, names, with_z):
     out = []
+    times = _qdatetimes(result.rows)
+    order = [fields.at(i).name() for i in range(fields.count())]
     for row in result.rows:
         feature = QgsFeature(fields)
         if result.kind == "position":
@@ -269,8 +339,8 @@ def _features(result, fields, renamed, names, with_z):
         else:
             lon, lat = row.lon, row.lat
         feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(lon, lat)))
-        for key, value in row_attributes(row, renamed, names, result.parameters, with_z).items():
-            feature.setAttribute(key, value)
+        attrs = row_attributes(row, renamed, names, result.parameters, with_z, times)
+        feature.setAttributes([attrs.get(name) for name in order])
         out.append(feature)
     return out
 

@@ -27,10 +27,11 @@ from qgis.PyQt.QtCore import QDateTime, Qt
 
 from ..core import tiles as core_tiles
 from ..core import wms as core_wms
+from ..core.dimensions import LEAD_TIME, Dimension, TimeAxis, describe_selection, forecast_step_for, parse_iso
 from ..core.errors import FluxError, FluxInputError
 from ..core.location import FluxLocation
 from ..core.styles import validate_colormap, validate_range
-from . import network
+from . import network, render_time
 from .legend import apply_legend
 
 SPEC_PROPERTY = "earthmover_flux/spec"
@@ -39,49 +40,78 @@ ZMAX = 18
 
 @dataclass
 class LayerSpec:
-    """Everything needed to (re)build a Flux raster layer's source, without secrets."""
+    """Everything needed to (re)build a Flux raster layer's source, without secrets.
+
+    The time axis is kept as runs (core.dimensions.TimeAxis), so a layer's saved properties do
+    not grow with the number of time steps; ``dims`` are the variable's other axes and
+    ``selected`` the value shown of each (``{"step": "3 hours", "elevation": "850"}``).
+    """
 
     location: FluxLocation
     variable: str
     colormap: str = "viridis"
     value_range: tuple = None
-    times: list = field(default_factory=list)
+    time_axis: TimeAxis = field(default_factory=TimeAxis)
     time: str = ""
     units: str = ""
     bbox: tuple = None
     cache_epoch: int = 0  # bumped when the key changes: see core.styles.reorder
+    dims: list = field(default_factory=list)
+    selected: dict = field(default_factory=dict)
 
     def to_json(self):
         return json.dumps({"location": self.location.as_dict(), "variable": self.variable,
                            "colormap": self.colormap, "value_range": list(self.value_range or []) or None,
-                           "times": self.times, "time": self.time, "units": self.units,
-                           "bbox": list(self.bbox) if self.bbox else None, "cache_epoch": self.cache_epoch})
+                           "time_axis": self.time_axis.to_json(), "time": self.time, "units": self.units,
+                           "bbox": list(self.bbox) if self.bbox else None, "cache_epoch": self.cache_epoch,
+                           "dimensions": [d.as_dict() for d in self.dims], "selected": dict(self.selected)})
 
     @classmethod
     def from_json(cls, text):
         data = json.loads(text)
+        if "time_axis" in data:
+            axis = TimeAxis.from_json(data["time_axis"])
+        else:  # projects saved by 0.1 kept every time step
+            axis = TimeAxis.from_strings(data.get("times") or [])
         return cls(location=FluxLocation.from_dict(data["location"]), variable=data["variable"],
                    colormap=data.get("colormap") or "viridis",
                    value_range=tuple(data["value_range"]) if data.get("value_range") else None,
-                   times=list(data.get("times") or []), time=data.get("time") or "",
+                   time_axis=axis, time=data.get("time") or "",
                    units=data.get("units") or "", bbox=tuple(data["bbox"]) if data.get("bbox") else None,
-                   cache_epoch=int(data.get("cache_epoch") or 0))
+                   cache_epoch=int(data.get("cache_epoch") or 0),
+                   dims=[Dimension.from_dict(d) for d in data.get("dimensions") or []],
+                   selected={str(k): str(v) for k, v in (data.get("selected") or {}).items()})
+
+    @property
+    def lead_dimension(self):
+        """The forecast lead-time dimension (``step``), or None when the data is no forecast."""
+        return next((d for d in self.dims if d.kind == LEAD_TIME and len(d.values) > 1), None)
 
     def tile_template(self):
         loc = self.location
         if loc.protocol == "wms":
             return core_wms.getmap_tile_template(loc, self.variable, self.colormap, self.value_range, self.time,
-                                                 cache_epoch=self.cache_epoch)
+                                                 cache_epoch=self.cache_epoch, dimensions=self.dims,
+                                                 selected=self.selected)
         if loc.protocol == "tiles":
             return core_tiles.tile_template(loc, self.variable, self.colormap, self.value_range, self.time,
-                                            cache_epoch=self.cache_epoch)
+                                            cache_epoch=self.cache_epoch, dimensions=self.dims,
+                                            selected=self.selected)
         raise FluxInputError(f"A {loc.protocol} service does not give map images: use wms or tiles.")
 
+    def selection_text(self):
+        """``step 3 hours, elevation 850 hPa``: what the layer shows besides the variable."""
+        return describe_selection(self.dims, self.selected)
+
     def layer_name(self):
-        return f"{self.variable} ({self.location.display_name()}, {self.location.protocol})"
+        name = f"{self.variable} ({self.location.display_name()}, {self.location.protocol})"
+        selection = self.selection_text()
+        return f"{name} {selection}" if selection else name
 
 
 def layer_uri(spec, authcfg=""):
+    if render_time.supports_render_time(spec):
+        return render_time.wms_source(spec, authcfg)  # WMS-T: each render asks for its own time
     uri = QgsDataSourceUri()
     uri.setParam("type", "xyz")
     uri.setParam("url", spec.tile_template())
@@ -109,47 +139,78 @@ def spec_of(layer):
         return None
 
 
-def parse_time(text):
-    value = QDateTime.fromString(text.replace("Z", "+00:00") if text.endswith("Z") else text, Qt.ISODate)
-    if not value.isValid():
-        value = QDateTime.fromString(text, Qt.ISODateWithMs)
-    if value.isValid() and value.timeSpec() == Qt.LocalTime:
-        value.setTimeSpec(Qt.UTC)
-    return value
+def qdatetime_of(seconds):
+    return QDateTime.fromMSecsSinceEpoch(int(round(seconds * 1000)), Qt.TimeSpec.UTC)
 
 
-def time_range(times):
-    """Temporal extent of the steps: first step to last step plus one step."""
-    parsed = [t for t in (parse_time(x) for x in times) if t.isValid()]
-    if not parsed:
+def time_range(axis):
+    """Temporal extent of a TimeAxis: first step to last step plus one step."""
+    if not axis or axis.raw:
         return None
-    begin, end = parsed[0], parsed[-1]
-    step = parsed[1].toMSecsSinceEpoch() - parsed[0].toMSecsSinceEpoch() if len(parsed) > 1 else 86_400_000
-    return QgsDateTimeRange(begin, end.addMSecs(max(step, 1)), True, False)
+    begin, end = axis.seconds(0), axis.seconds(-1)
+    return QgsDateTimeRange(qdatetime_of(begin), qdatetime_of(end + max(axis.typical_step(), 0.001)), True, False)
 
 
-def step_for_range(times, temporal_range):
-    """The time step to show for the controller's range: the last step at or before its start."""
-    if not times:
-        return ""
+def layer_time_range(spec):
+    """What the Temporal Controller moves over: valid times (start + lead) for a forecast, else the axis.
+
+    A forecaster opens one forecast run and steps through its lead times, watching the valid time
+    (Flux's own demos work so): the start time stays as chosen, the controller picks the lead time.
+    """
+    lead = spec.lead_dimension
+    start = parse_iso(spec.time) if spec.time else None
+    if lead is not None and start is not None:
+        from ..core.dimensions import lead_time_seconds
+
+        leads = lead_time_seconds(lead)
+        spacing = min((b - a for a, b in zip(leads, leads[1:]) if b > a), default=3600.0)
+        return QgsDateTimeRange(qdatetime_of(start + leads[0]), qdatetime_of(start + leads[-1] + spacing),
+                                True, False)
+    return time_range(spec.time_axis)
+
+
+def changes_for_range(spec, temporal_range):
+    """{field: value} that make ``spec`` show the controller's ``temporal_range`` ({} when nothing)."""
     begin = temporal_range.begin()
     if not begin.isValid():
-        return times[0]
-    chosen = times[0]
-    for text in times:
-        value = parse_time(text)
-        if value.isValid() and value <= begin:
-            chosen = text
-    return chosen
+        return {}
+    seconds = begin.toMSecsSinceEpoch() / 1000.0
+    lead = spec.lead_dimension
+    start = parse_iso(spec.time) if spec.time else None
+    if lead is not None and start is not None:
+        step = forecast_step_for(seconds, start, lead)
+        if step and step != spec.selected.get(lead.name):
+            return {"selected": dict(spec.selected, **{lead.name: step})}
+        return {}
+    axis = spec.time_axis
+    if not axis or axis.raw:
+        return {}
+    time = axis[axis.index_at_or_before(seconds)]
+    return {"time": time} if time != spec.time else {}
+
+
+def display_bbox(bbox):
+    """A lon/lat bbox in -180..180 for QGIS: data on 0..360 longitudes spans the whole world
+    unless it lies east of 180 only (then it is moved by -360)."""
+    if not bbox:
+        return None
+    west, south, east, north = (float(v) for v in bbox)
+    if not (-90 <= south < north <= 90) or not (-180 <= west < east <= 360):
+        return None
+    if east > 180:
+        if west >= 180:
+            west, east = west - 360, east - 360
+        else:
+            west, east = -180.0, 180.0
+    return west, south, east, north
 
 
 def web_mercator_extent(bbox):
     """EPSG:3857 rectangle of a lon/lat bbox, clamped to Web Mercator's latitude limit."""
+    bbox = display_bbox(bbox)
     if not bbox:
         return None
     west, south, east, north = bbox
-    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
-        return None
     limit = 85.0511287798
     transform = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"),
                                        QgsCoordinateReferenceSystem("EPSG:3857"), QgsProject.instance())
@@ -160,8 +221,10 @@ def make_layer(spec, authcfg="", name=None):
     """A valid QgsRasterLayer for ``spec``, or FluxError (never a half-made layer)."""
     spec.colormap = validate_colormap(spec.colormap)
     spec.value_range = validate_range(spec.value_range)
-    if spec.times and not spec.time:
-        spec.time = spec.times[0]
+    if spec.time_axis and not spec.time:
+        spec.time = spec.time_axis.first()
+    if render_time.supports_render_time(spec):
+        render_time.share_capabilities(spec)
     layer = QgsRasterLayer(layer_uri(spec, authcfg), name or spec.layer_name(), "wms")
     if not layer.isValid():
         error = layer.error()
@@ -172,13 +235,19 @@ def make_layer(spec, authcfg="", name=None):
     abstract = f"Earthmover Flux {spec.location.protocol} service {spec.location.service_url()}"
     if spec.units:
         abstract += f"\nUnits: {spec.units}"
+    if spec.selection_text():
+        abstract += f"\nShows: {spec.selection_text()}"
     metadata = layer.metadata()  # (QgsMapLayer.setAbstract is deprecated in 3.40)
     metadata.setAbstract(abstract)
     layer.setMetadata(metadata)
+    if render_time.supports_render_time(spec):
+        render_time.set_temporal_properties(layer, spec)  # the provider knows its extent
+        render_time.fit_images_to_view(layer)
+        return layer
     extent = web_mercator_extent(spec.bbox)
     if extent is not None:
         layer.setExtent(extent)  # "Zoom to layer" goes to the data, not the whole XYZ world
-    window = time_range(spec.times)
+    window = layer_time_range(spec)
     if window is not None:
         props = layer.temporalProperties()
         props.setMode(QgsRasterLayerTemporalProperties.ModeFixedTemporalRange)
@@ -188,10 +257,11 @@ def make_layer(spec, authcfg="", name=None):
 
 
 def update_layer(layer, **changes):
-    """Rebuild a Flux layer's source after changing its spec (time, colormap, value_range)."""
+    """Rebuild a Flux layer's source after changing its spec (time, selected, colormap, value_range)."""
     spec = spec_of(layer)
     if spec is None:
         raise FluxInputError(f"The layer {layer.name()!r} is not an Earthmover Flux layer.")
+    old_name = spec.layer_name()
     for key, value in changes.items():
         setattr(spec, key, value)
     spec.colormap = validate_colormap(spec.colormap)
@@ -202,11 +272,22 @@ def update_layer(layer, **changes):
     options = QgsDataProvider.ProviderOptions()
     options.transformContext = QgsProject.instance().transformContext()
     renderer = layer.renderer().clone() if layer.renderer() is not None else None
+    if render_time.supports_render_time(spec):
+        render_time.share_capabilities(spec)  # the new source's provider reads them again
     layer.setDataSource(uri, layer.name(), "wms", options)
     if renderer is not None and layer.renderer() is None:
         layer.setRenderer(renderer)
     layer.setCustomProperty(SPEC_PROPERTY, spec.to_json())
     apply_legend(layer, spec)  # a new data source may bring back the default raster legend
+    if layer.name() == old_name and spec.layer_name() != old_name:
+        layer.setName(spec.layer_name())  # the name says which step/level it shows, unless renamed
+    if render_time.supports_render_time(spec):
+        render_time.set_temporal_properties(layer, spec)
+        render_time.fit_images_to_view(layer)
+    elif "time" in changes or "selected" in changes:
+        window = layer_time_range(spec)
+        if window is not None and spec.lead_dimension is not None:
+            layer.temporalProperties().setFixedTemporalRange(window)
     layer.triggerRepaint()
     return True
 
@@ -214,30 +295,48 @@ def update_layer(layer, **changes):
 def describe_variables(location, authcfg="", feedback=None):
     """The variables a wms or tiles service offers (with time steps and bounds)."""
     if location.protocol == "wms":
-        response = network.get(core_wms.capabilities_url(location), "the WMS capabilities", authcfg, feedback)
-        return core_wms.parse_capabilities(response.body)
+        try:
+            response = network.get(core_wms.capabilities_url(location), "the WMS capabilities", authcfg, feedback)
+        except FluxError as exc:
+            raise cannot_describe(exc, "WMS", "tiles, EDR or DAP2") from None
+        variables = core_wms.parse_capabilities(response.body)
+        # kept a few minutes: the layer's own provider reads the same document (render_time.py)
+        network.remember_answer(location.service_url(), response.body,
+                                response.headers.get("content-type", "text/xml"))
+        return variables
     if location.protocol == "tiles":
         response = network.get(core_tiles.tilesets_url(location), "the tiles metadata", authcfg, feedback)
         return core_tiles.parse_tileset(response.body)
     raise FluxInputError(f"Listing variables of a {location.protocol} service is not supported yet.")
 
 
-def value_range(location, variable, time="", authcfg="", feedback=None):
-    """Default colour range of a variable, from the WMS service's GetMetadata minmax."""
+def cannot_describe(error, service, others):
+    """A 500 to a request that only describes a dataset is no passing fault: that service cannot
+    read this dataset (xpublish-wms and -edr fail so on noleap and 360_day calendars: flux_server/README)."""
+    if getattr(error, "status", None) != 500:
+        return error
+    return FluxError(f"The {service} service answered with an internal error (HTTP 500) to a request that only "
+                     "describes the dataset. If that persists, this service probably cannot read the dataset "
+                     f"(the xpublish servers fail so on noleap and 360_day calendars): use the {others} service "
+                     "for it.", status=500)
+
+
+def value_range(location, variable, time="", authcfg="", feedback=None, dims=(), selected=None, bbox=None):
+    """Default colour range of a variable, from the WMS service's GetMetadata minmax.
+
+    ``bbox`` (west, south, east, north in EPSG:4326): the range of the data inside it only."""
     from ..core.styles import parse_minmax
 
     if location.protocol != "wms":
         raise FluxInputError("The value range is read from a WMS service.")
-    url = core_wms.metadata_url(location, variable, "minmax")
-    if time:
-        url += "&time=" + time
+    url = core_wms.metadata_url(location, variable, "minmax", time, dims, selected, bbox)
     response = network.get(url, "the value range", authcfg, feedback)
     return parse_minmax(response.body)
 
 
-def tiles_scale_by_themselves(location, variable, time="", authcfg="", feedback=None):
+def tiles_scale_by_themselves(location, variable, time="", authcfg="", feedback=None, dims=(), selected=None):
     """Whether the tiles server renders this variable without a colorscalerange (one z0 tile)."""
-    spec = LayerSpec(location=location, variable=variable, time=time)
+    spec = LayerSpec(location=location, variable=variable, time=time, dims=list(dims), selected=dict(selected or {}))
     url = spec.tile_template().replace("{z}", "0").replace("{y}", "0").replace("{x}", "0")
     response = network.send("GET", url, authcfg=authcfg, feedback=feedback)
     return response.status == 200
@@ -258,8 +357,13 @@ network.KEY_EVENTS.listeners["layers.refresh_after_key_change"] = refresh_after_
 
 
 def restore_legends(project=None):
-    """Legends are not saved in projects: give Flux layers theirs again after a project is read."""
+    """Legends and the projector's precision are not saved in projects: give Flux layers theirs
+    again after a project is read (before its first render, when called from readProject)."""
     for layer in (project or QgsProject.instance()).mapLayers().values():
         spec = spec_of(layer)
         if spec is not None and layer.isValid():
             apply_legend(layer, spec)
+            if render_time.supports_render_time(spec):
+                if not render_time.source_fits_this_qgis(layer):
+                    update_layer(layer, cache_epoch=spec.cache_epoch)  # the source this QGIS version needs
+                render_time.fit_images_to_view(layer)

@@ -1,21 +1,35 @@
 """A colour-ramp legend for Flux raster layers.
 
 The XYZ provider knows nothing of the values behind a tile, so QGIS shows no legend for it.
-The server colours with a matplotlib colormap over ``colorscalerange``; this draws the same
-ramp with min and max labels using QGIS's own QgsColorRampLegendNode. The legend is not saved
-in projects (QGIS never saves legends): the plugin sets it again when a project is read.
+Both Flux servers colour with a matplotlib colormap over ``colorscalerange`` (xpublish-wms and
+xpublish-tiles: ``matplotlib.colormaps.get_cmap(name)`` sampled at 256 points by datashader);
+core/colormaps.py holds those same colormaps as stops, generated from the servers' matplotlib, so
+the legend's colour at a value is the map's colour there (tests/test_legend.py samples both).
+Drawn with QGIS's own QgsColorRampLegendNode (min and max labels). The legend is not saved in
+projects (QGIS never saves legends): the plugin sets it again when a project is read.
 """
 
-from qgis.core import QgsColorRampLegendNode, QgsGradientColorRamp, QgsGradientStop, QgsMapLayerLegend
+from qgis.core import (
+    QgsColorRampLegendNode,
+    QgsGradientColorRamp,
+    QgsGradientStop,
+    QgsMapLayerLegend,
+    QgsSimpleLegendNode,
+)
 from qgis.PyQt import sip
 from qgis.PyQt.QtGui import QColor
 
-from ..core.styles import COLORMAP_STOPS, format_number
+from ..core.errors import FluxInputError
+from ..core.styles import colormap_stops, format_number
 
 
 def color_ramp(colormap):
-    stops = COLORMAP_STOPS.get(colormap) or COLORMAP_STOPS["viridis"]
+    """The colormap as the servers draw it (FluxInputError for a name they do not know)."""
+    kind, stops = colormap_stops(colormap)
     colours = [QColor(c) for c in stops]
+    if kind == "discrete":  # colour i over [i/n, (i+1)/n)
+        inner = [QgsGradientStop(i / len(colours), colours[i]) for i in range(1, len(colours))]
+        return QgsGradientColorRamp(colours[0], colours[-1], True, inner)
     inner = [QgsGradientStop(i / (len(colours) - 1), colours[i]) for i in range(1, len(colours) - 1)]
     return QgsGradientColorRamp(colours[0], colours[-1], False, inner)
 
@@ -32,8 +46,12 @@ class FluxLegend(QgsMapLayerLegend):
             return []
         low, high = self.value_range
         suffix = f" {self.units}" if self.units else ""
-        node = QgsColorRampLegendNode(node_layer, color_ramp(self.colormap), format_number(low) + suffix,
-                                      format_number(high) + suffix)
+        try:
+            ramp = color_ramp(self.colormap)
+        except FluxInputError as error:  # a project saved with a name this version does not know
+            node = QgsSimpleLegendNode(node_layer, str(error))
+        else:
+            node = QgsColorRampLegendNode(node_layer, ramp, format_number(low) + suffix, format_number(high) + suffix)
         # the layer tree model owns the node: without this Python deletes it under QGIS's feet
         # (a real Layers panel segfaulted on Add; make e2e found it)
         sip.transferto(node, None)

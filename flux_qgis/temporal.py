@@ -1,9 +1,10 @@
 """Let QGIS's Temporal Controller choose the time step a Flux layer requests.
 
-Flux WMS and tiles layers render through the XYZ provider, which knows no time, so each
-layer's URL holds one ``time=``. Each layer is temporal (fixed range = the data's time span),
-and this object follows the controller: when its range moves, every Flux layer whose step
-changes gets its source rebuilt with the new ``time=`` (see layers.update_layer).
+Flux tiles layers render through the XYZ provider, which knows no time, so each layer's URL
+holds one ``time=``. Each such layer is temporal (fixed range = the data's time span), and this
+object follows the controller: when its range moves, every tiles layer whose step changes gets
+its source rebuilt with the new ``time=`` (see layers.update_layer). WMS layers are WMS-T layers
+that take the time of each render themselves (render_time.py), so they are left alone here.
 """
 
 from qgis.core import QgsProject
@@ -26,10 +27,10 @@ class TemporalSync:
         changed = []
         for layer in self._project().mapLayers().values():
             spec = layers.spec_of(layer)
-            if spec is None or not spec.times:
-                continue
-            step = layers.step_for_range(spec.times, temporal_range)
-            if step and step != spec.time and layers.update_layer(layer, time=step):
+            if spec is None or layers.render_time.supports_render_time(spec):
+                continue  # WMS layers take each render's time themselves (render_time.py)
+            changes = layers.changes_for_range(spec, temporal_range)
+            if changes and layers.update_layer(layer, **changes):
                 changed.append(layer)
         return changed
 

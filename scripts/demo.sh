@@ -28,7 +28,7 @@ else
   for _ in $(seq 1 600); do [ -s "$ready" ] && break; sleep 0.2; done
   [ -s "$ready" ] || { echo "the local server did not start:"; tail -30 "$DEMO_DIR/server.out"; exit 1; }
   eval "$(python3 -c "import json,sys; d=json.load(open('$ready')); print(f'export EARTHMOVER_FLUX_COMPUTE_URL={d[\"base_url\"]} EARTHMOVER_FLUX_API_URL={d[\"api_url\"]} FLUX_DEMO_ORG={d[\"org\"]} FLUX_DEMO_KEY={d[\"key\"]}')")"
-  export FLUX_DEMO_REPO=climate FLUX_DEMO_VARIABLE=air FLUX_DEMO_GROUP=
+  export FLUX_DEMO_REPO=climate FLUX_DEMO_VARIABLE=air FLUX_DEMO_GROUP= FLUX_DEMO_FORECAST=1
   echo "Local Flux server: $EARTHMOVER_FLUX_COMPUTE_URL  (org $FLUX_DEMO_ORG, key $FLUX_DEMO_KEY)"
 fi
 

@@ -16,6 +16,13 @@ def run_demo_steps(project=None):
     wms = api.add_layer(org, repo, "main", group, "wms", variable, colormap="viridis", project=project)
     tiles = api.add_layer(org, repo, "main", group, "tiles", variable, colormap="plasma", project=project)
     tiles.setOpacity(0.0)  # present in the layer list, hidden from the first picture
+    if os.environ.get("FLUX_DEMO_FORECAST"):
+        # a forecast as Flux serves them: GFS-like temperature at 850 hPa, 6 hours after the newest run;
+        # the Temporal Controller then steps through the run's lead times (README "Real Flux data")
+        forecast = api.add_layer(org, "weather", "main", "gfs", "wms", "t", colormap="turbo", project=project,
+                                 dimensions={"level": "850", "step": "6 hours"})
+        forecast.setOpacity(0.0)
+        print(f"Forecast layer: {forecast.name()}")
     return wms, tiles
 
 

@@ -26,11 +26,12 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsInterval,
+    QgsPointXY,
     QgsProject,
     QgsRectangle,
     QgsTemporalNavigationObject,
 )
-from qgis.PyQt.QtCore import Qt, QTimer
+from qgis.PyQt.QtCore import QPoint, Qt, QTimer
 from qgis.PyQt.QtGui import QImage
 from qgis.PyQt.QtTest import QTest
 from qgis.PyQt.QtWidgets import (
@@ -42,6 +43,8 @@ from qgis.PyQt.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QScrollArea,
+    QTabWidget,
 )
 from qgis.utils import iface
 
@@ -128,11 +131,23 @@ def pick(combo, text=None, data=None):
         raise AssertionError(f"{combo.objectName()}: {text or data!r} not among {combo_items(combo)}")
     combo.setFocus()
     combo.setCurrentIndex(index)
+    combo.activated.emit(index)  # what a choice in the drop-down sends (the dock then lists what follows)
     return combo.currentText()
 
 
 def idle():
-    return dock().task is None
+    return not dock().busy()  # neither a step nor a list that loads by itself is running
+
+
+def page(name):
+    """Click the dock's tab of the page ``name`` (connectionPage, dataPage, edrPage, dap2Page)."""
+    tabs = dock().findChild(QTabWidget, "dockTabs")
+    index = tabs.indexOf(dock().findChild(QScrollArea, name))
+    if index < 0:
+        raise AssertionError(f"the dock has no page {name!r}")
+    trace(f"page {name}")
+    QTest.mouseClick(tabs.tabBar(), Qt.LeftButton, Qt.NoModifier, tabs.tabBar().tabRect(index).center())
+    assert tabs.currentIndex() == index
 
 
 class Canvas:
@@ -184,6 +199,24 @@ def flux_spec(layer):
     from earthmover_flux.flux_qgis import layers
 
     return layers.spec_of(layer)
+
+
+def getmap_times():
+    """(TIMEs of the WMS GetMaps QGIS sends from now on, preprocessor id to remove).
+
+    A request preprocessor sees every request QGIS makes, in whichever thread renders.
+    """
+    from qgis.core import QgsNetworkAccessManager
+    from qgis.PyQt.QtCore import QUrl, QUrlQuery
+
+    times = []
+
+    def seen(request):
+        query = QUrlQuery(request.url())
+        if query.queryItemValue("REQUEST") == "GetMap" and query.hasQueryItem("TIME"):
+            times.append(query.queryItemValue("TIME", QUrl.FullyDecoded))
+
+    return times, QgsNetworkAccessManager.setRequestPreprocessor(seen)
 
 
 def layer_state(layer):
@@ -250,18 +283,26 @@ def scenario(step):
 
     # 2. organization and key, Save
     with step("save credentials", "02-credentials-saved") as s:
+        page("connectionPage")
         type_into(widget(QLineEdit, "orgEdit"), ORG)
         type_into(widget(QLineEdit, "keyEdit"), KEY)
         click(widget(QPushButton, "saveButton"))
-        yield until(lambda: "saved" in widget(QLabel, "statusLabel").text(), "the credentials to be saved", 20)
+        # Save stores the key at once (the message says so), then the lists load and say what they found
+        status = widget(QLabel, "statusLabel").text()
         from earthmover_flux.flux_qgis import auth
 
-        s["checks"] = {"status": widget(QLabel, "statusLabel").text(),
+        yield until(lambda: auth.find_config(ORG), "the credentials to be saved", 20)
+        s["checks"] = {"status": status,
                        "key_left_in_widget": widget(QLineEdit, "keyEdit").text() != "",
                        "authcfg": auth.find_config(ORG) or ""}
+        # the lists load by themselves once the key is saved, and the Data page shows
+        yield until(idle, "the lists Save starts to load")
+        s["checks"].update(repos_after_save=combo_items(widget(QComboBox, "repoCombo")),
+                           page_after_save=dock().findChild(QTabWidget, "dockTabs").currentWidget().objectName())
 
     # 3. Test connection fills the repositories and services
     with step("test connection", "03-connected") as s:
+        page("connectionPage")
         click(widget(QPushButton, "testButton"))
         yield until(idle, "Test connection to finish")
         s["checks"] = {"status": widget(QLabel, "statusLabel").text(),
@@ -270,6 +311,7 @@ def scenario(step):
 
     # 4. protocol, service, repository, ref, group and variable from the lists, then Add (WMS)
     def choose(protocol, repo="climate", ref="main", group=""):
+        page("dataPage")
         pick(widget(QComboBox, "protocolCombo"), protocol)
         pick(widget(QComboBox, "serviceCombo"), data=protocol)
         pick(widget(QComboBox, "repoCombo"), repo)
@@ -336,16 +378,18 @@ def scenario(step):
             if "temporal" in candidate.objectName().lower() or "Temporal" in candidate.windowTitle():
                 panel = candidate
         controller = canvas.canvas.temporalController()
-        extent = wms.temporalProperties().fixedTemporalRange()
+        extent = tiles.temporalProperties().fixedTemporalRange()  # WMS-T layers have no fixed range
+        asked, recorder = getmap_times()
         controller.setNavigationMode(QgsTemporalNavigationObject.Animated)
         controller.setTemporalExtents(extent)
         controller.setFrameDuration(QgsInterval(86400))  # 1 day
         controller.setCurrentFrameNumber(0)
         yield until(canvas.refresh(), "the first time step to render")
-        times_before = {"wms": flux_spec(wms).time, "tiles": flux_spec(tiles).time}
+        # WMS: the TIME of the GetMap QGIS sends for this canvas; tiles: the time in the layer's URL
+        times_before = {"wms": asked[-1] if asked else "", "tiles": flux_spec(tiles).time}
         first = canvas.image()
         controller.next()
-        yield until(lambda: flux_spec(wms).time != times_before["wms"], "the layers to follow the controller", 20)
+        yield until(lambda: flux_spec(tiles).time != times_before["tiles"], "the layers to follow the controller", 20)
         yield until(canvas.refresh(), "the next time step to render")
         second = canvas.image()
         frame = controller.dateTimeRangeForFrameNumber(controller.currentFrameNumber())
@@ -353,11 +397,14 @@ def scenario(step):
                        "frame": controller.currentFrameNumber(),
                        "frame_begin": frame.begin().toString(Qt.ISODate),
                        "times_before": times_before,
-                       "times_after": {"wms": flux_spec(wms).time, "tiles": flux_spec(tiles).time},
+                       "times_after": {"wms": asked[-1] if asked else "", "tiles": flux_spec(tiles).time},
                        "panel_visible": bool(panel and panel.isVisible()),
                        "canvas": image_stats(second), "changed": changed_fraction(first, second),
                        "layers": [layer_state(wms), layer_state(tiles)]}
         s["docs"] = {"temporal-controller.png": window().grab()}
+        from qgis.core import QgsNetworkAccessManager
+
+        QgsNetworkAccessManager.removeRequestPreprocessor(recorder)
 
     # 7. an EDR query at a typed point
     with step("EDR point query", "07-edr-point") as s:
@@ -366,10 +413,10 @@ def scenario(step):
         if point_edit is None or query_button is None:
             s["skipped"] = "the dock has no edrPointEdit / edrQueryPointButton yet"
         else:
-            dock().widget().ensureWidgetVisible(point_edit)  # scroll down to the EDR panel
             choose("edr")
             click(widget(QPushButton, "variablesButton"))
             yield until(idle, "List variables (edr) to finish")
+            click(widget(QPushButton, "addButton"))  # for edr: "EDR queries…", its page
             parameters = widget(QLineEdit, "edrParametersEdit").text()
             type_into(point_edit, "10, 20")
             before = set(project.mapLayers())
@@ -407,6 +454,46 @@ def scenario(step):
         s["checks"] = {"confirmation": seen, "service": widget(QComboBox, "serviceCombo").currentText(),
                        "services": combo_items(widget(QComboBox, "serviceCombo")),
                        "status": widget(QLabel, "statusLabel").text()}
+
+    # 9. time series at two clicked points (the map tool and its chart dock)
+    with step("time series at two points", "09-time-series") as s:
+        action = window().findChild(QAction, "earthmoverFluxTimeSeriesAction")
+        assert action is not None, "no earthmoverFluxTimeSeriesAction"
+        action.trigger()
+        from earthmover_flux.ui import timeseries
+
+        chart_dock = timeseries.controller().dock
+        yield until(lambda: chart_dock.isVisible(), "the chart dock to show")
+        chart_dock.select_layer(wms)
+        for other in window().findChildren(QDockWidget):  # step 7's attribute table: room for the chart
+            if other.windowTitle().startswith("EDR at"):
+                other.close()
+        window().resizeDocks([chart_dock], [420], Qt.Vertical)
+        to_map = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"),
+                                        canvas.canvas.mapSettings().destinationCrs(), project)
+        canvas.canvas.setExtent(to_map.transformBoundingBox(QgsRectangle(-25, -5, 45, 45)))
+        yield until(canvas.refresh(), "the map around the points to render")
+        clicked = []
+        for lon, lat in ((11.0, 21.0), (31.0, 35.0)):  # cell centres of the 2-degree grid
+            pixel = canvas.canvas.getCoordinateTransform().transform(to_map.transform(QgsPointXY(lon, lat)))
+            trace(f"click the map at {lon}, {lat}")
+            QTest.mouseClick(canvas.canvas.viewport(), Qt.LeftButton, Qt.NoModifier,
+                             QPoint(int(pixel.x()), int(pixel.y())))
+            clicked.append((lon, lat))
+            count = len(clicked)
+            yield until(lambda count=count: not chart_dock.busy() and len(chart_dock.series) >= count,
+                        f"the time series at {lon}, {lat}")
+            QTest.qWait(QApplication.doubleClickInterval() + 50)  # two clicks, not a double click
+        chart = chart_dock.chart
+        s["checks"] = {"lines": [line.label for line in chart.lines],
+                       "values": [[v for v in series.values] for series in chart_dock.series],
+                       "times": [series.times for series in chart_dock.series],
+                       "grid": [[series.grid_lon, series.grid_lat] for series in chart_dock.series],
+                       "y_label": chart.y_label, "status": chart_dock.status_label.text(),
+                       "tool_active": canvas.canvas.mapTool() is timeseries.controller().tool,
+                       "markers": len(chart_dock.markers)}
+        chart.hover_at(chart.plot_rect(chart.rect()).center().x())
+        s["docs"] = {"timeseries.png": window().grab()}
 
     RESULT["layers"] = [layer_state(layer) for layer in project.mapLayers().values()]
 

@@ -23,7 +23,7 @@ PLUGIN = "earthmover_flux"
 ROOT = Path(__file__).resolve().parent.parent
 # what the plugin needs at run time; README, resources.qrc (unused) and i18n/*.ts stay out
 PACKAGE_PATHS = ("__init__.py", "plugin.py", "api.py", "translation.py", "metadata.txt", "LICENSE",
-                 "icons", "core", "flux_qgis", "ui", "processing")
+                 "icons", "core", "flux_qgis", "ui", "flux_processing")
 SKIP_PARTS = {"__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis"}
 SKIP_SUFFIXES = (".pyc", ".pyo", ".orig", ".rej", "~")
 FIXED_TIME = (2020, 1, 1, 0, 0, 0)

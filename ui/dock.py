@@ -14,6 +14,7 @@ from qgis.PyQt.QtWidgets import (
     QComboBox,
     QDockWidget,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -22,6 +23,7 @@ from qgis.PyQt.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -42,6 +44,11 @@ def tr(text):
     return QCoreApplication.translate("@default", text)  # where pylupdate5 files bare tr() calls
 
 
+def plural(n, one, many):
+    """``one`` or ``many`` (both tr()'d, with {n}) as n asks: '1 variable', '3 variables'."""
+    return (one if n == 1 else many).format(n=n)
+
+
 def public_confirmation_text(org, service_type, name):
     return tr(
         "Make the {type} service '{name}' of the organization '{org}' public?\n\n"
@@ -57,6 +64,9 @@ class FluxDock(QDockWidget):
         super().__init__(tr("Earthmover Flux"), parent)
         self.iface = iface
         self.task = None
+        self.list_task = None  # the lists that load by themselves (refs, datasets...), beside self.task
+        self._pending_list = None
+        self._loaded = {}  # what each list was last loaded for: ("refs", org, repo) ...
         self.services = []
         self.after_save = None
         self.listed = None  # ((location, authcfg), variables) of the last 'List variables'
@@ -64,80 +74,208 @@ class FluxDock(QDockWidget):
         self._load_state()
 
     # ----------------------------------------------------------------- layout
+    # Pages: Connection (key), Data (pick -> Add layer), EDR and DAP2 (their actions on the dataset
+    # chosen in Data). Progress, Cancel and the last message sit above the pages, in sight on every
+    # page; each page is short enough for a 1366x768 window (tests/test_dock_layout.py).
     def _build(self):
         body = QWidget()
         column = QVBoxLayout(body)
+        column.setContentsMargins(4, 4, 4, 4)
 
-        creds = QgsCollapsibleGroupBox(tr("Organization and API key"))
-        form = QFormLayout(creds)
+        row = QHBoxLayout()
+        self.progress = QProgressBar()
+        self.progress.setObjectName("progress")
+        self.progress.setRange(0, 0)
+        self.progress.setMaximumHeight(14)
+        self.progress.hide()
+        self.cancel_button = QPushButton(tr("Cancel"))
+        self.cancel_button.setObjectName("cancelButton")
+        self.cancel_button.setToolTip(tr("Stop what is running (its requests are aborted)."))
+        self.cancel_button.hide()
+        row.addWidget(self.progress)
+        row.addWidget(self.cancel_button)
+        column.addLayout(row)
+        self.status_label = QLabel()
+        self.status_label.setObjectName("statusLabel")
+        self.status_label.setWordWrap(True)
+        column.addWidget(self.status_label)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("dockTabs")
+        column.addWidget(self.tabs, 1)
+        self.connection_page = self._page(self._build_connection(), "connectionPage", tr("Connection"),
+                                          tr("Organization and API key"))
+        self.data_page = self._page(self._build_data(), "dataPage", tr("Data"),
+                                    tr("Choose a dataset and a variable, then add it as a layer"))
+        from .dap2_panel import Dap2Panel
+        from .edr_panel import EdrPanel
+
+        self.edr_panel = EdrPanel(self)
+        self.edr_panel.setObjectName("edrPanel")
+        self.edr_page = self._page(self.edr_panel, "edrPage", tr("EDR"),
+                                   tr("Values at points and in areas (EDR) of the dataset chosen in Data"))
+        self.dap2_panel = Dap2Panel(self)
+        self.dap2_panel.setObjectName("dap2Panel")
+        self.dap2_page = self._page(self.dap2_panel, "dap2Page", tr("DAP2"),
+                                    tr("A subset of the dataset chosen in Data, kept as a GeoTIFF (DAP2)"))
+        self.tabs.currentChanged.connect(self._page_changed)
+
+        # wide enough for the fields and buttons (make e2e's screenshots showed them clipped)
+        self.setMinimumWidth(min(body.sizeHint().width() + 8, 440))
+        self.setWidget(body)
+
+        self.org_edit.textChanged.connect(self._org_changed)
+        self.org_edit.returnPressed.connect(self._org_entered)
+        self.key_edit.returnPressed.connect(self.save_credentials)
+        self.save_button.clicked.connect(self.save_credentials)
+        self.test_button.clicked.connect(self.test_connection)
+        self.refresh_button.clicked.connect(self.refresh_lists)
+        self.variables_button.clicked.connect(self.list_variables)
+        self.variable_combo.currentIndexChanged.connect(self._variable_changed)
+        self.add_button.clicked.connect(self.add_layer)
+        self.public_button.clicked.connect(self.make_public)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.auto_range.toggled.connect(self._range_toggled)
+        self.protocol_combo.currentTextChanged.connect(self._protocol_changed)
+        self.auth_select.selectedConfigIdChanged.connect(self._auth_selected)
+        self.compute_edit.editingFinished.connect(self._save_urls)
+        self.api_edit.editingFinished.connect(self._save_urls)
+        # lists that load by themselves: a repository chosen or typed -> its refs; a ref -> its datasets
+        self.repo_combo.activated.connect(lambda *_: self.load_refs())
+        self.repo_combo.lineEdit().editingFinished.connect(self.load_refs)
+        self.ref_combo.activated.connect(lambda *_: self.load_groups())
+        self.ref_combo.lineEdit().editingFinished.connect(self.load_groups)
+        self._range_toggled(True)
+        self._protocol_changed(self.protocol_combo.currentText())
+
+    def _page(self, content, name, title, tooltip):
+        scroll = QScrollArea()
+        scroll.setObjectName(name)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        index = self.tabs.addTab(scroll, title)
+        self.tabs.setTabToolTip(index, tooltip)
+        return scroll
+
+    def _build_connection(self):
+        page = QWidget()
+        column = QVBoxLayout(page)
+        form = QFormLayout()
         self.org_edit = QLineEdit()
         self.org_edit.setObjectName("orgEdit")
         self.org_edit.setPlaceholderText(tr("organization name"))
+        self.org_edit.setToolTip(tr("Your Earthmover organization, as in app.earthmover.io/ORGANIZATION."))
         self.key_edit = QLineEdit()
         self.key_edit.setObjectName("keyEdit")
-        self.key_edit.setEchoMode(QLineEdit.Password)
-        self.key_edit.setPlaceholderText(tr("Arraylake API key (kept in the QGIS auth database)"))
+        self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.key_edit.setPlaceholderText(tr("Arraylake API key, then Enter"))
+        self.key_edit.setToolTip(tr("Press Enter or Save: the key goes into the QGIS authentication database, "
+                                    "nowhere else, and the field is emptied."))
         self.keys_link = QLabel()
         self.keys_link.setObjectName("keysLink")
         self.keys_link.setOpenExternalLinks(False)
         self.keys_link.linkActivated.connect(lambda url: QDesktopServices.openUrl(QUrl(url)))
         self.save_button = QPushButton(tr("Save"))
         self.save_button.setObjectName("saveButton")
+        self.save_button.setToolTip(tr("Store the key; the services and repositories are then listed."))
         self.test_button = QPushButton(tr("Test connection"))
         self.test_button.setObjectName("testButton")
+        self.test_button.setToolTip(tr("List the organization's services and repositories again."))
         row = QHBoxLayout()
         row.addWidget(self.save_button)
         row.addWidget(self.test_button)
-        self.auth_select = QgsAuthConfigSelect(creds, "")
+        self.auth_select = QgsAuthConfigSelect(page, "")
         self.auth_select.setObjectName("authSelect")
         form.addRow(tr("Organization"), self.org_edit)
         form.addRow(tr("API key"), self.key_edit)
         form.addRow("", self.keys_link)
         form.addRow(row)
-        form.addRow(tr("Or use a saved configuration"), self.auth_select)
-        column.addWidget(creds)
+        form.addRow(tr("Or a saved configuration"), self.auth_select)
+        self.use_credentials = QCheckBox(tr("Send credentials (uncheck for a public service)"))
+        self.use_credentials.setObjectName("useCredentials")
+        self.use_credentials.setToolTip(tr("A public service is read without any key: uncheck to add its layers "
+                                           "without credentials."))
+        self.use_credentials.setChecked(True)
+        form.addRow(self.use_credentials)
+        column.addLayout(form)
 
         advanced = QgsCollapsibleGroupBox(tr("Advanced"))
         advanced.setCollapsed(True)
         adv = QFormLayout(advanced)
         self.compute_edit = QLineEdit()
         self.compute_edit.setObjectName("computeEdit")
+        self.compute_edit.setToolTip(tr("Where the Flux services run (leave as it is unless told otherwise)."))
         self.api_edit = QLineEdit()
         self.api_edit.setObjectName("apiEdit")
+        self.api_edit.setToolTip(tr("Earthmover's management API (services, repositories)."))
         adv.addRow(tr("Compute URL"), self.compute_edit)
         adv.addRow(tr("API URL"), self.api_edit)
         column.addWidget(advanced)
+        column.addStretch(1)
+        return page
 
-        where = QgsCollapsibleGroupBox(tr("Data"))
-        form = QFormLayout(where)
+    def _build_data(self):
+        page = QWidget()
+        column = QVBoxLayout(page)
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         self.url_edit = QLineEdit()
         self.url_edit.setObjectName("urlEdit")
         self.url_edit.setPlaceholderText(tr("or paste a Flux URL and press Enter"))
-        self.url_edit.setEchoMode(QLineEdit.Normal)
+        self.url_edit.setEchoMode(QLineEdit.EchoMode.Normal)
+        self.url_edit.setToolTip(tr("A Flux service URL fills the fields below; a key in it goes to the "
+                                    "authentication database."))
         self.url_edit.returnPressed.connect(self.fill_from_url)
         form.addRow(tr("Flux URL"), self.url_edit)
-        self.service_combo = self._combo("serviceCombo", editable=True)
-        self.refresh_button = QPushButton(tr("Refresh lists"))
-        self.refresh_button.setObjectName("refreshButton")
-        self.repo_combo = self._combo("repoCombo", editable=True)
-        self.ref_combo = self._combo("refCombo", editable=True)
-        self.group_combo = self._combo("groupCombo", editable=True)
         self.protocol_combo = self._combo("protocolCombo")
         self.protocol_combo.addItems(PROTOCOLS)
+        self.protocol_combo.setToolTip(tr("wms and tiles: map layers; edr: values at points and areas; "
+                                          "dap2: a subset kept as a GeoTIFF."))
+        self.service_combo = self._combo("serviceCombo", editable=True)
+        self.service_combo.setToolTip(tr("The organization's Flux service (deployment) to use."))
+        self.refresh_button = QToolButton()
+        self.refresh_button.setObjectName("refreshButton")
+        self.refresh_button.setText(tr("Refresh lists"))
+        self.refresh_button.setToolTip(tr("List the services, repositories, refs and datasets again."))
+        self.repo_combo = self._combo("repoCombo", editable=True)
+        self.repo_combo.setToolTip(tr("Listed once the key is saved; you can also type a name."))
+        self.ref_combo = self._combo("refCombo", editable=True)
+        self.ref_combo.setToolTip(tr("Branches, then (after the line) tags of the repository; a commit "
+                                     "(snapshot) id can be typed."))
+        self.group_combo = self._combo("groupCombo", editable=True)
+        self.group_combo.setToolTip(tr("The datasets (groups with arrays) of the repository at this ref; "
+                                       "empty: the root group."))
+        self.lists_hint = QLabel()
+        self.lists_hint.setObjectName("listsHint")
+        self.lists_hint.setWordWrap(True)
+        self.lists_hint.hide()
         self.variable_combo = self._combo("variableCombo", editable=True)
-        self.variables_button = QPushButton(tr("List variables"))
+        self.variable_combo.setToolTip(tr("Press List to see the dataset's variables."))
+        self.variables_button = QPushButton(tr("List"))
         self.variables_button.setObjectName("variablesButton")
+        self.variables_button.setToolTip(tr("List the variables of this dataset (and their dimensions)."))
         form.addRow(tr("Protocol"), self.protocol_combo)
-        form.addRow(tr("Service"), self.service_combo)
-        form.addRow(tr("Repository"), self.repo_combo)
-        form.addRow(tr("Ref (branch, tag, commit)"), self.ref_combo)
-        form.addRow(tr("Group"), self.group_combo)
-        form.addRow(self.refresh_button)
-        form.addRow(tr("Variable"), self.variable_combo)
-        form.addRow(self.variables_button)
-        column.addWidget(where)
+        self.service_row = self._with(self.service_combo)
+        form.addRow(tr("Service"), self.service_row)
+        form.addRow(tr("Repository"), self._with(self.repo_combo, self.refresh_button))
+        form.addRow(tr("Ref"), self.ref_combo)
+        form.addRow(tr("Dataset"), self.group_combo)
+        form.addRow(self.lists_hint)
+        form.addRow(tr("Variable"), self._with(self.variable_combo, self.variables_button))
+        # one selector per dimension of the chosen variable (time, lead time, level, member...)
+        self.dims_box = QWidget()
+        self.dims_box.setObjectName("dimensionsBox")
+        self.dims_form = QFormLayout(self.dims_box)
+        self.dims_form.setContentsMargins(0, 0, 0, 0)
+        self.dim_selectors = {}
+        self.time_selector = None
+        form.addRow(self.dims_box)
+        column.addLayout(form)
 
         style = QgsCollapsibleGroupBox(tr("Style"))
+        style.setObjectName("styleBox")
+        style.setCollapsed(True)
         form = QFormLayout(style)
         self.colormap_combo = self._combo("colormapCombo", editable=True)
         self.colormap_combo.addItems(COLORMAPS)
@@ -151,26 +289,22 @@ class FluxDock(QDockWidget):
         form.addRow(tr("Minimum"), self.min_spin)
         form.addRow(tr("Maximum"), self.max_spin)
         column.addWidget(style)
-        from .edr_panel import EdrPanel
 
-        self.edr_panel = EdrPanel(self)
-        self.edr_panel.setObjectName("edrPanel")
-        column.addWidget(self.edr_panel)
-
+        # the primary action, right below the variable it acts on; further actions on the chosen
+        # variable (e.g. a time series) go in this same row: self.action_row
         self.add_button = QPushButton(tr("Add layer"))
         self.add_button.setObjectName("addButton")
-        self.public_button = QPushButton(tr("Make service public…"))
-        self.public_button.setObjectName("publicButton")
-        self.use_credentials = QCheckBox(tr("Send credentials (uncheck for a public service)"))
-        self.use_credentials.setObjectName("useCredentials")
-        self.use_credentials.setChecked(True)
-        column.addWidget(self.use_credentials)
-        column.addWidget(self.add_button)
-        row = QHBoxLayout()
+        self.add_button.setDefault(True)
+        self.action_row = QHBoxLayout()
+        self.action_row.addWidget(self.add_button, 1)
+        column.addLayout(self.action_row)
+
+        row = self.action_row
         self.copy_button = QToolButton()
         self.copy_button.setObjectName("copyButton")
         self.copy_button.setText(tr("Copy as…"))
-        self.copy_button.setPopupMode(QToolButton.InstantPopup)
+        self.copy_button.setToolTip(tr("The service URL or code to use it elsewhere (never with your key)."))
+        self.copy_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.copy_button)
         for kind, label in (("url", tr("Service URL")), ("curl", tr("curl command")),
                             ("python", tr("Python requests")), ("mapbox", tr("Mapbox transformRequest"))):
@@ -178,57 +312,40 @@ class FluxDock(QDockWidget):
             action.setObjectName(f"copyAs_{kind}")
             action.triggered.connect(lambda _checked=False, k=kind: self.copy_as(k))
         self.copy_button.setMenu(menu)
+        self.public_button = QPushButton(tr("Make public…"))
+        self.public_button.setObjectName("publicButton")
+        self.public_button.setToolTip(tr("Anyone could then read every repository of the organization: "
+                                         "asks first."))
         row.addWidget(self.copy_button)
-        row.addWidget(self.public_button)
-        column.addLayout(row)
+        self.timeseries_button = QPushButton(tr("Time series…"))  # the chosen variable at clicked points
+        self.timeseries_button.setObjectName("timeSeriesButton")
+        self.timeseries_button.setToolTip(tr("Click the map to chart the chosen variable over time there."))
 
-        row = QHBoxLayout()
-        self.progress = QProgressBar()
-        self.progress.setObjectName("progress")
-        self.progress.setRange(0, 0)
-        self.progress.hide()
-        self.cancel_button = QPushButton(tr("Cancel"))
-        self.cancel_button.setObjectName("cancelButton")
-        self.cancel_button.hide()
-        row.addWidget(self.progress)
-        row.addWidget(self.cancel_button)
-        column.addLayout(row)
-        self.status_label = QLabel()
-        self.status_label.setObjectName("statusLabel")
-        self.status_label.setWordWrap(True)
-        column.addWidget(self.status_label)
+        def open_time_series():
+            from .timeseries import open_from_dock
+
+            open_from_dock(self)
+
+        self.timeseries_button.clicked.connect(open_time_series)
+        row.addWidget(self.timeseries_button)
+        self.service_row.addWidget(self.public_button)  # acts on the service: beside it
         column.addStretch(1)
+        return page
 
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        # wide enough for the fields and buttons (make e2e's screenshots showed them clipped);
-        # a narrower dock scrolls rather than cutting them off
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
-        body.setMinimumWidth(body.sizeHint().width())
-        self.setMinimumWidth(min(body.sizeHint().width() + 24, 520))
-        scroll.setWidget(body)
-        self.setWidget(scroll)
-
-        self.org_edit.textChanged.connect(self._org_changed)
-        self.save_button.clicked.connect(self.save_credentials)
-        self.test_button.clicked.connect(self.test_connection)
-        self.refresh_button.clicked.connect(self.refresh_lists)
-        self.variables_button.clicked.connect(self.list_variables)
-        self.add_button.clicked.connect(self.add_layer)
-        self.public_button.clicked.connect(self.make_public)
-        self.cancel_button.clicked.connect(self.cancel)
-        self.auto_range.toggled.connect(self._range_toggled)
-        self.protocol_combo.currentTextChanged.connect(self._protocol_changed)
-        self.auth_select.selectedConfigIdChanged.connect(self._auth_selected)
-        self.compute_edit.editingFinished.connect(self._save_urls)
-        self.api_edit.editingFinished.connect(self._save_urls)
-        self._range_toggled(True)
+    @staticmethod
+    def _with(widget, *buttons):
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(widget, 1)
+        for button in buttons:
+            row.addWidget(button)
+        return row
 
     def _combo(self, name, editable=False):
         combo = QComboBox()
         combo.setObjectName(name)
         combo.setEditable(editable)
-        combo.setInsertPolicy(QComboBox.NoInsert)
+        combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         return combo
 
     def _spin(self, name):
@@ -256,6 +373,14 @@ class FluxDock(QDockWidget):
             if remembered[key]:
                 combo.setEditText(remembered[key])
         self._org_changed(org)
+        if org and auth.find_config(org):
+            self.tabs.setCurrentWidget(self.data_page)  # the key is saved: the data is what to choose
+
+    def _org_entered(self):
+        if self.key_edit.text():
+            self.save_credentials()
+        else:
+            self.key_edit.setFocus()
 
     def _org_changed(self, org):
         org = org.strip()
@@ -287,6 +412,56 @@ class FluxDock(QDockWidget):
         if not self.service_combo.currentText() or self.service_combo.currentText() in PROTOCOLS:
             self.service_combo.setEditText(protocol)
         self.variable_combo.clear()
+        # every protocol has its action: map layers here, EDR and DAP2 on their own pages
+        if protocol == "edr":
+            self.add_button.setText(tr("EDR queries…"))
+            self.add_button.setToolTip(tr("Open the EDR page: values at a point, a layer's points or a polygon."))
+        elif protocol == "dap2":
+            self.add_button.setText(tr("DAP2 subset…"))
+            self.add_button.setToolTip(tr("Open the DAP2 page: an area and time range kept as a GeoTIFF."))
+        else:
+            self.add_button.setText(tr("Add layer"))
+            self.add_button.setToolTip(tr("Add the variable to the map as a {p} layer.").format(p=protocol))
+
+    def _page_changed(self, _index):
+        page = self.tabs.currentWidget()
+        if page is self.edr_page:
+            self.edr_panel.show_dataset(self.dataset_summary("edr"))
+        elif page is self.dap2_page:
+            self.dap2_panel.show_dataset(self.dataset_summary("dap2"))
+
+    def dataset_summary(self, protocol):
+        fields = self.current_fields()
+        service = fields["service"] if fields["protocol"] == protocol else protocol
+        if not fields["repo"]:
+            return tr("No dataset chosen yet: choose one on the Data page.")
+        where = "{repo}@{ref}".format(**fields) + (f"/{fields['group']}" if fields["group"] else "")
+        variable = self.selected_variable() or ""
+        return tr("Dataset {where}{variable}, {protocol} service '{service}' (change it on the Data page).").format(
+            where=where, variable=f", variable {variable}" if variable else "", protocol=protocol, service=service)
+
+    def open_for(self, info, page):
+        """Show the dock on the EDR or DAP2 page for a dataset/variable (the Browser's context menu).
+
+        ``info``: org, repo, ref, group, variable (optional), service (optional), authcfg (optional)."""
+        if info.get("org"):
+            self.org_edit.setText(info["org"])
+        if info.get("authcfg"):
+            self.auth_select.setConfigId(info["authcfg"])
+        self.protocol_combo.setCurrentText(page)
+        self.service_combo.setEditText(info.get("service") or page)
+        self.repo_combo.setEditText(info.get("repo", ""))
+        self.ref_combo.setEditText(info.get("ref") or "main")
+        self.group_combo.setEditText(info.get("group", ""))
+        if info.get("variable"):
+            self.variable_combo.setEditText(info["variable"])
+            if page == "edr" and not self.edr_panel.parameters_edit.text().strip():
+                self.edr_panel.parameters_edit.setText(info["variable"])
+        self.show()
+        self.raise_()
+        self.tabs.setCurrentWidget(self.edr_page if page == "edr" else self.dap2_page)
+        self._page_changed(self.tabs.currentIndex())
+        return self
 
     def authcfg(self):
         if not self.use_credentials.isChecked():
@@ -329,34 +504,70 @@ class FluxDock(QDockWidget):
 
     # ------------------------------------------------------------- tasks
     def busy(self):
-        return self.task is not None
+        return self.task is not None or self.list_task is not None
+
+    def _show_busy(self):
+        running = self.busy()
+        self.progress.setVisible(running)
+        self.cancel_button.setVisible(running)
 
     def start(self, description, work, on_result):
         if self.task is not None:
             self.report(tr("Still busy: wait for the current step or press Cancel."), Qgis.Info)
             return None
-        self.progress.show()
-        self.cancel_button.show()
         self.status_label.setText(description + "…")
 
         def done(result, error):
-            self.task = None
-            self.progress.hide()
-            self.cancel_button.hide()
-            if error is not None:
-                self.report_error(error)
-                return
+            # busy until on_result is through: making a WMS layer reads the capabilities in a
+            # nested event loop (QGIS's WMS provider), where another click must not start a step
             try:
-                on_result(result)
-            except FluxError as exc:
-                self.report_error(exc)
+                if error is not None:
+                    self.report_error(error)
+                    return
+                try:
+                    on_result(result)
+                except FluxError as exc:
+                    self.report_error(exc)
+            finally:
+                self.task = None
+                self._show_busy()
 
         self.task = run_in_background(description, work, done)
+        self._show_busy()
         return self.task
 
+    def start_list(self, description, work, on_result, on_error):
+        """A list that loads by itself (beside ``start``'s step, so it never blocks a click): one at a
+        time, the latest request waits its turn; Cancel stops it too. ``on_error(exc)`` gets failures."""
+        if self.list_task is not None:
+            self._pending_list = (description, work, on_result, on_error)
+            return None
+
+        def done(result, error):
+            try:
+                if error is not None:
+                    on_error(error)
+                else:
+                    try:
+                        on_result(result)
+                    except FluxError as exc:
+                        on_error(exc)
+            finally:
+                self.list_task = None
+                self._show_busy()
+                pending, self._pending_list = self._pending_list, None
+                if pending is not None:
+                    self.start_list(*pending)
+
+        self.list_task = run_in_background(description, work, done)
+        self._show_busy()
+        return self.list_task
+
     def cancel(self):
-        if self.task is not None:
-            self.task.cancel()
+        self._pending_list = None
+        for task in (self.task, self.list_task):
+            if task is not None:
+                task.cancel()
 
     def shutdown(self):
         self.cancel()
@@ -384,6 +595,8 @@ class FluxDock(QDockWidget):
         then, self.after_save = self.after_save, None
         if then is not None:
             then()
+        self.tabs.setCurrentWidget(self.data_page)
+        self.load_lists()
         return cfg
 
     def _client_factory(self):
@@ -420,20 +633,173 @@ class FluxDock(QDockWidget):
             self.report_error(exc)
             return None
 
+        return self.start(tr("Testing the connection"), self._discover_work(make_client), self._discovered)
+
+    @staticmethod
+    def _discover_work(make_client):
         def work(feedback):
             client = make_client(feedback)
             return client.list_services(), client.list_repos(feedback)
 
-        def show(result):
-            services, repos = result
-            self._fill_services(services)
-            self._fill_repos(repos)
-            self.report(tr("Connected to '{org}': {n} repositories, {s} services.").format(
-                org=self.org_edit.text().strip(), n=len(repos), s=len(services)))
+        return work
 
-        return self.start(tr("Testing the connection"), work, show)
+    def _discovered(self, result):
+        services, repos = result
+        self._fill_services(services)
+        self._fill_repos(repos)
+        self.report(tr("Connected to '{org}': {repos}, {services}.").format(
+            org=self.org_edit.text().strip(),
+            repos=plural(len(repos), tr("1 repository"), tr("{n} repositories")),
+            services=plural(len(services), tr("1 service"), tr("{n} services"))))
 
-    refresh_lists = test_connection
+    def refresh_lists(self):
+        self._loaded.clear()
+        self.load_lists()
+
+    # ------------------------------------------------------------- lists that load by themselves
+    # Where each list comes from (README "Which list comes from where"): services and repositories
+    # from the management API (the key as Bearer token), refs and datasets from Flux's _meta discovery
+    # of one of the org's services (Basic org:key), variables from the dataset's own service.
+    def _hint(self, text):
+        self.lists_hint.setText(text)
+        self.lists_hint.setVisible(bool(text))
+
+    def load_lists(self):
+        """Services and repositories (then refs and datasets of the chosen repository), in the background."""
+        org = self.org_edit.text().strip()
+        if not org or not (self.auth_select.configId() or auth.find_config(org)):
+            return None
+        try:
+            api.location(org, "placeholder")
+            make_client = self._client_factory()
+        except FluxError as exc:
+            self._hint(tr("Not listed: {reason}").format(reason=exc))
+            return None
+
+        def failed(exc):
+            self.report_error(exc)
+
+        return self.start_list(tr("Listing services and repositories"), self._discover_work(make_client),
+                               self._discovered, failed)
+
+    def _meta_args(self):
+        """(org, service, compute_url, authcfg) for api.list_refs/list_groups; None when nothing can be asked."""
+        org = self.org_edit.text().strip()
+        cfg = self.authcfg()
+        if not org:
+            return None
+        if not cfg:  # a public service: ask it, at the configured compute URL
+            if not self.use_credentials.isChecked():
+                return org, self._service_name() or self.protocol_combo.currentText(), settings.compute_url(), ""
+            return None
+        if self.services:
+            from ..core.discovery import choose_meta_service
+
+            names = {s.name for s in self.services}
+            wanted = self._service_name() if self._service_name() in names else None
+            chosen = choose_meta_service(self.services, wanted)
+            return org, chosen.name, api.service_compute_url(chosen, org), cfg
+        return org, None, None, cfg  # api lists the services first
+
+    def load_refs(self, force=False):
+        """Branches and tags of the repository (``_meta/discovery/{repo}``); then its datasets."""
+        repo = self.repo_combo.currentText().strip()
+        try:
+            args = self._meta_args() if repo else None
+            if args is None:
+                return None
+            api.location(args[0], repo)
+            self._unlock(args[3])
+        except FluxError as exc:
+            self._hint(tr("Refs not listed: {reason}").format(reason=exc))
+            return None
+        key = ("refs", args[0], repo)
+        if not force and self._loaded.get("refs") == key:
+            return self.load_groups()
+        org, service, compute_url, cfg = args
+
+        def work(feedback):
+            return api.list_refs(org, repo, service=service, compute_url=compute_url, authcfg=cfg, feedback=feedback)
+
+        def show(refs):
+            if self.repo_combo.currentText().strip() != repo:
+                return  # the user moved on: the newer request follows
+            self._loaded["refs"] = key
+            self._fill_refs(refs)
+            self._hint("")
+            self.load_groups()
+
+        def failed(exc):
+            if not isinstance(exc, FluxCancelled):
+                self._hint(tr("Branches and tags not listed, type the ref: {reason}").format(reason=exc))
+
+        return self.start_list(tr("Listing the branches and tags of {repo}").format(repo=repo), work, show, failed)
+
+    def load_groups(self, force=False):
+        """Datasets of the repository at the ref (``_meta/discovery/{repo}/{ref}``)."""
+        repo, ref = self.repo_combo.currentText().strip(), self.ref_combo.currentText().strip()
+        try:
+            args = self._meta_args() if repo and ref else None
+            if args is None:
+                return None
+            api.location(args[0], repo, ref)
+            self._unlock(args[3])
+        except FluxError as exc:
+            self._hint(tr("Datasets not listed: {reason}").format(reason=exc))
+            return None
+        key = ("groups", args[0], repo, ref)
+        if not force and self._loaded.get("groups") == key:
+            return None
+        org, service, compute_url, cfg = args
+
+        def work(feedback):
+            return api.list_groups(org, repo, ref, service=service, compute_url=compute_url, authcfg=cfg,
+                                   feedback=feedback)
+
+        def show(groups):
+            if (self.repo_combo.currentText().strip(), self.ref_combo.currentText().strip()) != (repo, ref):
+                return
+            self._loaded["groups"] = key
+            self._fill_groups(groups)
+            self._hint("")
+
+        def failed(exc):
+            if not isinstance(exc, FluxCancelled):
+                self._hint(tr("Datasets not listed, type the group: {reason}").format(reason=exc))
+
+        return self.start_list(tr("Listing the datasets of {repo} at {ref}").format(repo=repo, ref=ref), work, show,
+                               failed)
+
+    def _fill_refs(self, refs):
+        current = self.ref_combo.currentText()
+        self.ref_combo.blockSignals(True)
+        try:
+            self.ref_combo.clear()
+            for name in refs["branches"]:
+                self.ref_combo.addItem(name, "branch")
+                self.ref_combo.setItemData(self.ref_combo.count() - 1, tr("branch"), Qt.ItemDataRole.ToolTipRole)
+            if refs["branches"] and refs["tags"]:
+                self.ref_combo.insertSeparator(self.ref_combo.count())
+            for name in refs["tags"]:
+                self.ref_combo.addItem(name, "tag")
+                self.ref_combo.setItemData(self.ref_combo.count() - 1, tr("tag"), Qt.ItemDataRole.ToolTipRole)
+            self.ref_combo.setEditText(current or (refs["branches"] or refs["tags"] or ["main"])[0])
+        finally:
+            self.ref_combo.blockSignals(False)
+
+    def _fill_groups(self, groups):
+        current = self.group_combo.currentText()
+        self.group_combo.blockSignals(True)
+        try:
+            self.group_combo.clear()
+            for group in groups:
+                self.group_combo.addItem(group)
+                if not group:
+                    self.group_combo.setItemData(self.group_combo.count() - 1, tr("the root group"),
+                                                 Qt.ItemDataRole.ToolTipRole)
+            self.group_combo.setEditText(current if current or "" in groups else (groups[0] if groups else ""))
+        finally:
+            self.group_combo.blockSignals(False)
 
     def _fill_services(self, services):
         self.services = services
@@ -445,10 +811,15 @@ class FluxDock(QDockWidget):
 
     def _fill_repos(self, repos):
         current = self.repo_combo.currentText()
-        self.repo_combo.clear()
-        self.repo_combo.addItems([r.name for r in repos])
-        if current:
+        self.repo_combo.blockSignals(True)
+        try:
+            self.repo_combo.clear()
+            self.repo_combo.addItems([r.name for r in repos])
             self.repo_combo.setEditText(current)
+        finally:
+            self.repo_combo.blockSignals(False)
+        if self.repo_combo.currentText().strip():
+            self.load_refs()
 
     def _unlock(self, cfg):
         """Let QGIS ask for the master password on the UI thread, not inside a task."""
@@ -466,6 +837,10 @@ class FluxDock(QDockWidget):
             return None
 
         def work(feedback):
+            if loc.protocol == "dap2":
+                from ..flux_qgis import dap2
+
+                return dap2.list_variables(loc, cfg, feedback)
             if loc.protocol == "edr":
                 return [VariableInfo(name=p.name, title=p.label, units=p.units) for p in
                         api.edr_parameters(loc.org, loc.repo, loc.ref, loc.group, service=loc.service,
@@ -482,11 +857,75 @@ class FluxDock(QDockWidget):
                 if index >= 0:
                     self.variable_combo.setCurrentIndex(index)
             self.listed = (loc, cfg), variables
+            self._variable_changed()
             if loc.protocol == "edr" and not self.edr_panel.parameters_edit.text().strip():
                 self.edr_panel.parameters_edit.setText(",".join(v.name for v in variables))
-            self.report(tr("{n} variables found.").format(n=len(variables)), Qgis.Info)
+            self.report(plural(len(variables), tr("1 variable found."), tr("{n} variables found.")), Qgis.Info)
 
         return self.start(tr("Listing variables"), work, show)
+
+    # ------------------------------------------------------------- dimensions
+    MAX_TIME_ITEMS = 500  # longer axes get a typed time (snapped to the nearest step), not a huge list
+
+    def listed_variable(self):
+        """The VariableInfo of the chosen variable, if the list shown is the current dataset's."""
+        if self.listed is None:
+            return None
+        name = self.selected_variable()
+        return next((v for v in self.listed[1] if v.name == name), None)
+
+    def _variable_changed(self, *_):
+        while self.dims_form.rowCount():
+            self.dims_form.removeRow(0)
+        self.dim_selectors, self.time_selector = {}, None
+        info = self.listed_variable()
+        if info is None:
+            return
+        axis = info.time_axis
+        forecast = any(d.kind == "lead_time" and len(d.values) > 1 for d in info.dims)
+        if len(axis) > 1:
+            default = axis.last() if forecast else axis.first()
+            label = tr("Forecast start") if forecast else tr("Time")
+            if len(axis) <= self.MAX_TIME_ITEMS:
+                selector = QComboBox()
+                selector.addItems(axis.strings())
+                selector.setCurrentText(default)
+            else:
+                selector = QLineEdit(default)
+                selector.setToolTip(tr("{axis}: type a date-time; the nearest step is shown.").format(
+                    axis=axis.describe()))
+            selector.setObjectName("timeSelector")
+            self.time_selector = selector
+            self.dims_form.addRow(label, selector)
+        for dim in info.dims:
+            selector = QComboBox()
+            selector.setObjectName(f"dimension_{dim.name}")
+            selector.addItems(dim.values)
+            selector.setCurrentText(dim.default)
+            selector.setEnabled(len(dim.values) > 1)
+            self.dim_selectors[dim.name] = selector
+            self.dims_form.addRow(dim.label, selector)
+
+    def selected_dimensions(self):
+        return {name: combo.currentText() for name, combo in self.dim_selectors.items()}
+
+    def selected_time(self, info):
+        """The chosen time step (snapped to the axis), '' for the default; FluxError if unreadable."""
+        from ..core.dimensions import parse_iso
+
+        if self.time_selector is None or info is None:
+            return ""
+        text = self.time_selector.currentText() if isinstance(self.time_selector, QComboBox) else \
+            self.time_selector.text()
+        text = text.strip()
+        axis = info.time_axis
+        if not text or axis.contains(text):
+            return text
+        seconds = parse_iso(text)
+        if seconds is None or axis.raw:
+            raise FluxError(tr("The time {text!r} is not an ISO 8601 date-time (the data has {axis}).").format(
+                text=text[:40], axis=axis.describe()))
+        return axis[axis.nearest_index(seconds)]
 
     def selected_variable(self):
         index = self.variable_combo.currentIndex()
@@ -498,6 +937,9 @@ class FluxDock(QDockWidget):
 
     def add_layer(self):
         fields = self.current_fields()
+        if fields["protocol"] in ("edr", "dap2"):  # their actions have their own pages
+            self.tabs.setCurrentWidget(self.edr_page if fields["protocol"] == "edr" else self.dap2_page)
+            return None
         cfg = self.authcfg()
         options = {"colormap": self.colormap_combo.currentText().strip() or None}
         if not self.auto_range.isChecked():
@@ -511,6 +953,13 @@ class FluxDock(QDockWidget):
             return None
         # the list just shown for this very dataset: no need to ask the service again (make bench)
         known = self.listed[1] if self.listed is not None and self.listed[0] == (loc, cfg) else None
+        if known is not None:
+            try:
+                options["time"] = self.selected_time(self.listed_variable()) or None
+            except FluxError as exc:
+                self.report_error(exc)
+                return None
+            options["dimensions"] = self.selected_dimensions() or None
 
         def work(feedback):
             return api.prepare_layer(fields["org"], fields["repo"], fields["ref"], fields["group"],
@@ -544,9 +993,10 @@ class FluxDock(QDockWidget):
             # a deployment's access can't be changed in place: a new public one needs a new name
             name = f"{service_type}-public"[:16]
         text = public_confirmation_text(org, service_type, name)
-        answer = QMessageBox.warning(self, tr("Make the service public?"), text,
-                                     QMessageBox.Yes | QMessageBox.Cancel, QMessageBox.Cancel)
-        if answer != QMessageBox.Yes:
+        buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel
+        answer = QMessageBox.warning(self, tr("Make the service public?"), text, buttons,
+                                     QMessageBox.StandardButton.Cancel)
+        if answer != QMessageBox.StandardButton.Yes:
             self.report(tr("Nothing was changed."), Qgis.Info)
             return None
         try:

@@ -6,6 +6,7 @@ thread (api.edr_layer).
 """
 
 from qgis.core import (
+    Qgis,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsGeometry,
@@ -14,10 +15,10 @@ from qgis.core import (
     QgsProject,
     QgsWkbTypes,
 )
-from qgis.gui import QgsCollapsibleGroupBox, QgsFileWidget, QgsMapLayerComboBox, QgsMapTool, QgsRubberBand
+from qgis.gui import QgsFileWidget, QgsMapLayerComboBox, QgsMapTool, QgsRubberBand
 from qgis.PyQt.QtCore import QCoreApplication, Qt, pyqtSignal
 from qgis.PyQt.QtGui import QColor
-from qgis.PyQt.QtWidgets import QFormLayout, QHBoxLayout, QLineEdit, QPushButton
+from qgis.PyQt.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from .. import api
 from ..core.errors import FluxError, FluxInputError
@@ -66,7 +67,7 @@ class PolygonTool(QgsMapTool):
         self.band.setColor(QColor(255, 80, 0, 90))
 
     def canvasReleaseEvent(self, event):  # noqa: N802 (Qt API)
-        if event.button() == Qt.RightButton:
+        if event.button() == Qt.MouseButton.RightButton:
             self.finish()
             return
         self.points.append(self.toMapCoordinates(event.pos()))
@@ -85,13 +86,22 @@ class PolygonTool(QgsMapTool):
         super().deactivate()
 
 
-class EdrPanel(QgsCollapsibleGroupBox):
+class EdrPanel(QWidget):
+    """The dock's EDR page: queries on the dataset chosen on the Data page."""
+
     def __init__(self, dock):
-        super().__init__(tr("EDR queries (values at points and areas)"))
+        super().__init__()
         self.dock = dock
         self.polygon_wkt = ""
         self.tool = None
-        form = QFormLayout(self)
+        column = QVBoxLayout(self)
+        self.dataset_label = QLabel()
+        self.dataset_label.setObjectName("edrDatasetLabel")
+        self.dataset_label.setWordWrap(True)
+        column.addWidget(self.dataset_label)
+        form = QFormLayout()
+        column.addLayout(form)
+        column.addStretch(1)
         self.parameters_edit = QLineEdit()
         self.parameters_edit.setObjectName("edrParametersEdit")
         self.parameters_edit.setPlaceholderText(tr("parameter names, comma separated (empty: all)"))
@@ -120,7 +130,10 @@ class EdrPanel(QgsCollapsibleGroupBox):
 
         self.layer_combo = QgsMapLayerComboBox()
         self.layer_combo.setObjectName("edrLayerCombo")
-        self.layer_combo.setFilters(QgsMapLayerProxyModel.PointLayer | QgsMapLayerProxyModel.PolygonLayer)
+        if Qgis.QGIS_VERSION_INT >= 33400:  # Qgis.LayerFilter since 3.34; the old flags are deprecated
+            self.layer_combo.setFilters(Qgis.LayerFilters(Qgis.LayerFilter.PointLayer | Qgis.LayerFilter.PolygonLayer))
+        else:
+            self.layer_combo.setFilters(QgsMapLayerProxyModel.PointLayer | QgsMapLayerProxyModel.PolygonLayer)
         self.layer_button = QPushButton(tr("Query its points / polygon"))
         self.layer_button.setObjectName("edrQueryLayerButton")
         form.addRow(tr("Layer"), self.layer_combo)
@@ -141,11 +154,19 @@ class EdrPanel(QgsCollapsibleGroupBox):
         self.output_widget.setFilter(tr("GeoPackage (*.gpkg)"))
         form.addRow(tr("Keep in (optional)"), self.output_widget)
 
+        self.parameters_edit.setToolTip(tr("List the variables on the Data page (protocol edr) to fill this."))
+        self.pick_button.setToolTip(tr("Click a point on the map: it is queried at once."))
+        self.layer_button.setToolTip(tr("The selected (else all) points of the layer, in one request; or its "
+                                        "selected (else first) polygon."))
+        self.output_widget.setToolTip(tr("A GeoPackage to keep the values in; empty: a temporary layer."))
         self.pick_button.clicked.connect(self.pick_point)
         self.point_button.clicked.connect(self.query_point)
         self.layer_button.clicked.connect(self.query_layer)
         self.draw_button.clicked.connect(self.draw_polygon)
         self.area_button.clicked.connect(self.query_area)
+
+    def show_dataset(self, text):
+        self.dataset_label.setText(text)
 
     # ------------------------------------------------------------ inputs
     def _canvas(self):
@@ -200,7 +221,9 @@ class EdrPanel(QgsCollapsibleGroupBox):
 
         def add(result):
             layer = api.edr_layer(result, output=output, name=name)
-            self.dock.report(tr("Added {name}: {n} values.").format(name=layer.name(), n=layer.featureCount()))
+            n = layer.featureCount()
+            self.dock.report((tr("Added {name}: 1 value.") if n == 1 else tr("Added {name}: {n} values."))
+                             .format(name=layer.name(), n=n))
 
         return self.dock.start(description, work, add)
 
@@ -250,7 +273,8 @@ class EdrPanel(QgsCollapsibleGroupBox):
                                             [QgsPointXY(x, y) for x, y in points], parameters,
                                             time_range=time_range, service=service, authcfg=cfg, feedback=feedback)
 
-        return self._run(tr("EDR query for {n} points").format(n=len(points)), fetch,
+        text = tr("EDR query for 1 point") if len(points) == 1 else tr("EDR query for {n} points")
+        return self._run(text.format(n=len(points)), fetch,
                          tr("EDR at the points of {name}").format(name=layer.name()))
 
     def query_area(self):
