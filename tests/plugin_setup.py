@@ -9,12 +9,30 @@ PLUGIN = "earthmover_flux"
 
 
 def build_plugin_zip(out):
-    """`make package`'s zip (scripts/package.py) written to ``out``; returns its path."""
-    result = subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "package.py"), "--out", str(out)],
-                            capture_output=True, text=True, cwd=REPO_ROOT, timeout=120)
-    if result.returncode != 0:
-        raise AssertionError(f"package.py failed: {result.stderr}")
-    return Path(out)
+    """`make package`'s zip, written to ``out``: pb_tool zip (pb_tool.cfg) run on a copy of the
+    plugin's tracked files (scripts/package.py's list), so the working tree is not touched."""
+    import shutil
+
+    sys.path.insert(0, str(REPO_ROOT / "scripts"))
+    try:
+        import package
+    finally:
+        sys.path.pop(0)
+    out = Path(out)
+    work = out.parent / "pb_tool-build"
+    shutil.rmtree(work, ignore_errors=True)
+    src, deployed = work / "src", work / "deployed"
+    deployed.mkdir(parents=True)
+    for rel in [*package.package_files(REPO_ROOT), "pb_tool.cfg"]:
+        (src / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO_ROOT / rel, src / rel)
+    pb_tool = Path(sys.executable).parent / "pb_tool"
+    result = subprocess.run([str(pb_tool), "zip", "--no-docs", "--plugin_path", str(deployed)], cwd=src,
+                            input="y\n" * 5, capture_output=True, text=True, timeout=120)
+    if result.returncode != 0 or not (src / f"{PLUGIN}.zip").exists():
+        raise AssertionError(f"pb_tool zip failed: {result.stdout[-2000:]}{result.stderr[-2000:]}")
+    shutil.move(src / f"{PLUGIN}.zip", out)
+    return out
 
 
 def start_processing():
@@ -22,10 +40,9 @@ def start_processing():
 
     Returns the provider it added (give it to stop_processing), or None.
     """
-    from earthmover_flux.processing.provider import FluxProvider
-    from qgis.core import QgsApplication
-
+    from earthmover_flux.flux_processing.provider import FluxProvider
     from processing.core.Processing import Processing
+    from qgis.core import QgsApplication
 
     Processing.initialize()
     registry = QgsApplication.processingRegistry()

@@ -13,7 +13,7 @@ from harness import REPO_ROOT
 PYLUPDATE, LRELEASE = shutil.which("pylupdate5"), shutil.which("lrelease")
 TOOLS_MISSING = ("machine capability missing: pylupdate5 and lrelease (apt: pyqt5-dev-tools qttools5-dev-tools, "
                  "installed by `make qgis`)")
-PLUGIN_DIRS = ("core", "flux_qgis", "ui", "processing")
+PLUGIN_DIRS = ("core", "flux_qgis", "ui", "flux_processing")
 
 
 def plugin_sources(root=REPO_ROOT):

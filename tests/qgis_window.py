@@ -30,6 +30,7 @@ class TestInterface:
         # parented to the window, so it dies with the canvas it points at
         self.bridge = QgsLayerTreeMapCanvasBridge(QgsProject.instance().layerTreeRoot(), self.canvas, self.window)
         self.messages = []
+        self.layer_page_factories = []
         self.bar.widgetAdded.connect(lambda _widget: self.messages.append(self.bar.currentItem().text()))
 
     # --- QgisInterface subset used by the plugin
@@ -68,6 +69,12 @@ class TestInterface:
 
     def removeDockWidget(self, dock):  # noqa: N802
         self.window.removeDockWidget(dock)
+
+    def registerMapLayerConfigWidgetFactory(self, factory):  # noqa: N802
+        self.layer_page_factories.append(factory)
+
+    def unregisterMapLayerConfigWidgetFactory(self, factory):  # noqa: N802
+        self.layer_page_factories.remove(factory)
 
     # --- helpers for tests
     def docks(self):

@@ -7,10 +7,10 @@ from qgis.PyQt.QtGui import QColor
 WORLD_3857 = QgsRectangle(-20000000, -15000000, 20000000, 15000000)
 
 
-def render(layers, extent=WORLD_3857, size=(512, 384), temporal_range=None, timeout_s=60):
+def render(layers, extent=WORLD_3857, size=(512, 384), temporal_range=None, timeout_s=60, crs=None):
     settings = QgsMapSettings()
     settings.setLayers(list(layers))
-    settings.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:3857"))
+    settings.setDestinationCrs(crs or QgsCoordinateReferenceSystem("EPSG:3857"))
     settings.setOutputSize(QSize(*size))
     settings.setExtent(extent)
     settings.setBackgroundColor(QColor(255, 255, 255, 0))

@@ -23,14 +23,10 @@ groups = st.lists(segments, max_size=4).map("/".join)
 services = st.from_regex(r"\A[a-z0-9][a-z0-9-]{0,15}\Z")
 bases = st.sampled_from(["https://compute.earthmover.io", "http://127.0.0.1:8765", "https://flux.example.org/prefix"])
 
-CASES = {"count": 0}
-
-
 @settings(max_examples=400, deadline=None)
 @given(org=names, repo=names, ref=refs, group=groups, protocol=st.sampled_from(PROTOCOLS),
        service=services, base=bases)
 def test_every_built_url_parses_back_and_stays_in_place(org, repo, ref, group, protocol, service, base):
-    CASES["count"] += 1
     loc = FluxLocation(org=org, repo=repo, ref=ref, group=group, protocol=protocol, service=service,
                        compute_url=base)
     url = loc.service_url()
@@ -45,11 +41,6 @@ def test_every_built_url_parses_back_and_stays_in_place(org, repo, ref, group, p
     parsed = parse_flux_url(url + "/")
     assert parsed.location == loc
     assert not parsed.has_credentials
-
-
-def test_property_cases_were_tried():
-    # reported in the closing notes; makes sure the property test really ran cases
-    assert CASES["count"] >= 100, CASES
 
 
 @pytest.mark.parametrize("url, fields", [

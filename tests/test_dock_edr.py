@@ -3,6 +3,7 @@
 import pytest
 import qgis.utils
 from earthmover_flux import api
+from earthmover_flux.core import edr as core_edr
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsFeature,
@@ -14,6 +15,7 @@ from qgis.core import (
 )
 from qgis.gui import QgsMapMouseEvent
 from qgis.PyQt.QtCore import QEvent, QPoint, Qt
+from test_edr import assert_same_rows, csv_rows
 
 
 @pytest.fixture
@@ -26,6 +28,7 @@ def dock(iface, flux, credentials, project, qtbot):
     widget.repo_combo.setEditText("climate")
     widget.ref_combo.setEditText("main")
     widget.group_combo.setEditText("")
+    qtbot.waitUntil(lambda: not widget.busy(), timeout=60000)  # lists that load by themselves
     canvas = iface.mapCanvas()
     canvas.resize(800, 600)
     canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:4326"))
@@ -36,7 +39,7 @@ def dock(iface, flux, credentials, project, qtbot):
 
 
 def wait_idle(qtbot, dock):
-    qtbot.waitUntil(lambda: dock.task is None, timeout=60000)
+    qtbot.waitUntil(lambda: not dock.busy(), timeout=60000)
 
 
 def flux_layers():
@@ -51,6 +54,10 @@ def test_list_parameters_and_query_a_typed_point(dock, flux, qtbot):
     qtbot.mouseClick(dock.variables_button, Qt.LeftButton)
     wait_idle(qtbot, dock)
     assert dock.edr_panel.parameters_edit.text() == "air"
+    assert dock.add_button.text() == "EDR queries…"
+    qtbot.mouseClick(dock.add_button, Qt.LeftButton)  # edr's action is on its own page
+    assert dock.tabs.currentWidget() is dock.edr_page
+    assert "climate@main" in dock.edr_panel.dataset_label.text()
     flux.clear_log()
     qtbot.keyClicks(dock.edr_panel.point_edit, "10, 20")
     qtbot.mouseClick(dock.edr_panel.point_button, Qt.LeftButton)
@@ -59,9 +66,13 @@ def test_list_parameters_and_query_a_typed_point(dock, flux, qtbot):
     assert layer.featureCount() == 4, dock.status_label.text()
     assert layer.temporalProperties().isActive()
     assert all(e["auth"] == "valid" for e in flux.log())
-    direct = api.prepare_edr_position(flux.org, "climate", "main", "", [(10, 20)], ["air"])
-    expected = api.edr_layer(direct, add_to_project=False)
-    assert values(layer) == values(expected)
+    # the oracle is the server's own CSV for the point (not the plugin's parser): grid cell (11, 21)
+    url = core_edr.position_url(api.location(flux.org, "climate", "main", "", "edr"), [(10.0, 20.0)], ["air"], None)
+    expected = csv_rows(flux, url)
+    assert {(lat, lon) for _, lat, lon, _ in expected} == {(21.0, 11.0)} and len(expected) == 4
+    actual = [(f["time"].toUTC().toString("yyyy-MM-ddTHH:mm:ssZ"), f["grid_lat"], f["grid_lon"], {"air": f["air"]})
+              for f in layer.getFeatures()]
+    assert_same_rows(actual, expected)
 
 
 def test_time_range_limits_the_steps(dock, flux, qtbot):

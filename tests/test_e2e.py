@@ -1,6 +1,6 @@
 """End to end, as a user meets the plugin: its zip, the real QGIS window, the dock (`make e2e`).
 
-The zip is built by scripts/package.py (what `make package` runs) and unpacked into a brand-new
+The zip is built by pb_tool from pb_tool.cfg (what `make package` runs) and unpacked into a brand-new
 profile's python/plugins folder, enabled in its QGIS3.ini; no QGIS_PLUGINPATH. The real `qgis` binary
 starts under Xvfb with that profile and scripts/e2e_session.py (`qgis --code`), which clicks and types
 through the dock against the local Flux server, takes a screenshot after each step and writes
@@ -25,7 +25,7 @@ QGIS = shutil.which("qgis")
 XVFB = shutil.which("xvfb-run")
 PLUGIN = "earthmover_flux"
 SESSION = REPO_ROOT / "scripts" / "e2e_session.py"
-DOCS = ("dock.png", "wms-layer-legend.png", "temporal-controller.png", "edr-result.png")
+DOCS = ("dock.png", "wms-layer-legend.png", "temporal-controller.png", "edr-result.png", "timeseries.png")
 pytestmark = pytest.mark.skipif(not (QGIS and XVFB),
                                 reason="machine capability missing: the qgis binary and xvfb-run are needed")
 
@@ -131,9 +131,12 @@ def test_a_users_session_in_the_qgis_window(tmp_path, plugin_zip, flux):
     checks, _ = step(data, "save credentials")
     assert not checks["key_left_in_widget"] and checks["authcfg"]
     assert f"({checks['authcfg']})" in checks["status"]
+    # no Test connection needed: Save lists them and shows the Data page
+    assert checks["repos_after_save"] == ["climate", "ocean", "weather"], checks
+    assert checks["page_after_save"] == "dataPage"
 
     checks, _ = step(data, "test connection")
-    assert checks["repos"] == ["climate", "ocean"]
+    assert checks["repos"] == ["climate", "ocean", "weather"]
     assert "wms (wms, private, available)" in checks["services"] and len(checks["services"]) == 4
     assert f"Connected to '{flux.org}'" in checks["status"]
 
@@ -144,14 +147,16 @@ def test_a_users_session_in_the_qgis_window(tmp_path, plugin_zip, flux):
     assert layer["temporal_active"] and layer["time"].startswith("2024-01-01")
     assert layer["colormap"] == "viridis" and layer["value_range"]
     assert checks["legend_entries"] >= 1, "the Layers panel shows the colour legend"
-    assert looks_like_a_map(checks["canvas"]), checks["canvas"]
+    # the WMS-T layer is EPSG:4326 and, as the first layer, makes the project EPSG:4326: the 2:1
+    # world then fills about 42% of this canvas
+    assert looks_like_a_map(checks["canvas"], min_coloured=0.35), checks["canvas"]
 
     checks, _ = step(data, "add a tiles layer")
     layer = checks["layer"]
     assert layer["name"] == "air (climate@main, tiles)" and layer["valid"] and layer["colormap"] == "plasma"
     assert layer["authcfg_in_source"] and not layer["key_in_source"]
-    assert looks_like_a_map(checks["canvas_tiles_alone"]), checks["canvas_tiles_alone"]
-    assert looks_like_a_map(checks["canvas"]), checks["canvas"]
+    assert looks_like_a_map(checks["canvas_tiles_alone"], min_coloured=0.35), checks["canvas_tiles_alone"]
+    assert looks_like_a_map(checks["canvas"], min_coloured=0.35), checks["canvas"]
 
     checks, _ = step(data, "temporal controller step")
     assert checks["frame"] == 1 and checks["frame_begin"].startswith("2024-01-02")
@@ -177,6 +182,17 @@ def test_a_users_session_in_the_qgis_window(tmp_path, plugin_zip, flux):
     assert "is now public" in checks["status"]
     posts = [e for e in flux.log() if e["method"] == "POST"]
     assert len(posts) == 1 and posts[0]["path"] == f"/api/compute/orgs/{flux.org}/services"
+
+    checks, _ = step(data, "time series at two points")
+    assert checks["tool_active"] and checks["y_label"].startswith("air") and checks["markers"] == 2
+    assert checks["grid"] == [[11.0, 21.0], [31.0, 35.0]], "each click charts the cell under it"
+    assert len(checks["lines"]) == 2 and checks["lines"][0].endswith("(cell 11, 21)") and "°N" in checks["lines"][1]
+    assert [[t[:10] for t in times] for times in checks["times"]] == [["2024-01-01", "2024-01-02", "2024-01-03",
+                                                                       "2024-01-04"]] * 2
+    assert all(len(v) == 4 and all(x == x for x in v) for v in checks["values"]) and \
+        checks["values"][0] != checks["values"][1]
+    charted = [e for e in flux.log() if e["path"].endswith("/edr/position") and "POINT(10%2020)" not in e["query"]]
+    assert len(charted) == 2, [e["query"] for e in charted]
 
     assert data["finished"] and not data.get("error"), data.get("error")
     assert not data.get("exit_blocked"), data["exit_blocked"]

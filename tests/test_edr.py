@@ -4,6 +4,7 @@ The plugin asks for cf_covjson; every result is checked against what the same se
 in CSV for the same query (values, times, grid coordinates), read here with urllib.
 """
 
+import base64
 import csv
 import io
 import math
@@ -11,6 +12,7 @@ import random
 import urllib.request
 import zipfile
 from datetime import datetime
+from urllib.parse import quote
 
 import pytest
 from earthmover_flux import api
@@ -26,7 +28,7 @@ from qgis.core import (
     QgsVectorLayerTemporalContext,
     QgsVectorLayerTemporalProperties,
 )
-from qgis.PyQt.QtCore import QDate, QDateTime, Qt, QTime, QVariant
+from qgis.PyQt.QtCore import QCoreApplication, QDate, QDateTime, QEventLoop, Qt, QThread, QTime, QTimer, QVariant
 
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -211,13 +213,88 @@ def test_server_errors_and_cancel(flux, credentials, project):
                      ["air"])
     feedback = QgsFeedback()
     feedback.progressChanged.connect(lambda _: feedback.cancel())
-    points = [(i * 0.123456 - 60, i * 0.0654321 - 30) for i in range(900)]
+    points = [(i * 0.0123456 - 60, i * 0.00654321 - 30) for i in range(3000)]
+    batches = len(core_edr.batches(api.location(flux.org, "climate", "main", "", "edr"), points, ["air"]))
+    assert batches > 2 * flux_edr.CONCURRENT_BATCHES
     flux.clear_log()
     with pytest.raises(FluxError, match="Cancelled"):
         api.prepare_edr_position(flux.org, "climate", "main", "", points, ["air"], feedback=feedback)
-    from earthmover_flux.flux_qgis.edr import CONCURRENT_BATCHES
+    # the cancel on the first answer's progress: no batch is sent after it, only those already in flight
+    _wait(1)  # the server finishes the aborted batches it had begun, and logs them
+    assert 1 <= len(edr_requests(flux)) <= flux_edr.CONCURRENT_BATCHES < batches, "no batch is sent after the cancel"
 
-    assert 1 <= len(edr_requests(flux)) <= CONCURRENT_BATCHES, "no batch is sent after the cancel"
+
+def test_a_broken_batch_among_concurrent_ones_says_so(flux, credentials, project):
+    """One batch's answer is cut in half while the others arrive: the sentence of that batch is raised."""
+    points = [(i * 0.0123456 - 60, i * 0.00654321 - 30) for i in range(3000)]
+    flux.set_faults({"match": "/edr/position", "body": "truncate", "times": 1})
+    with pytest.raises(FluxError, match="Could not read the EDR answer: the answer is not JSON"):
+        api.prepare_edr_position(flux.org, "climate", "main", "", points, ["air"])
+
+
+def _wait(seconds):
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+
+
+def _spans(entries):
+    """(arrival, answer) of each logged request, in seconds: the log records the answer's time and duration."""
+    out = []
+    for entry in entries:
+        end = datetime.fromisoformat(entry["time"]).timestamp()
+        out.append((end - entry["duration"], end))
+    return out
+
+
+def test_batches_overlap_on_the_ui_thread(flux, credentials, project):
+    """The API called on the UI thread (as from a script or processing.run in the console) sends its
+    MULTIPOINT batches concurrently, and keeps each answer with its own points."""
+    assert QThread.currentThread() == QCoreApplication.instance().thread()
+    rng = random.Random(17)
+    points = [(round(rng.uniform(-179.5, 179.5), 6), round(rng.uniform(-89.5, 89.5), 6)) for _ in range(900)]
+    loc = api.location(flux.org, "climate", "main", "", "edr")
+    batches = len(core_edr.batches(loc, points, ["air"]))
+    assert 2 < batches <= flux_edr.CONCURRENT_BATCHES
+    flux.set_faults({"match": "/edr/position", "latency": 1.0})  # each batch held a second on the server
+    flux.clear_log()
+    layer = api.edr_position(flux.org, "climate", "main", "", points, ["air"])
+    # this test's batches: they met the latency rule (answers of an earlier test's aborted batches may land late)
+    spans = _spans([e for e in edr_requests(flux) if e["fault"]])
+    assert len(spans) == batches
+    # every batch reached the server before any of them was answered: they were in flight together
+    assert max(start for start, _ in spans) < min(end for _, end in spans), spans
+    assert layer.featureCount() == 900 * 4
+    for feature in layer.getFeatures():  # answers kept in order: each feature is its own point's cell
+        lon, lat = points[feature["location"]]
+        assert feature["grid_lon"] == nearest_grid(lon, -179, 179)
+        assert feature["grid_lat"] == nearest_grid(lat, -89, 89)
+
+
+def test_cancel_aborts_batches_in_flight(flux, credentials, project):
+    """Cancel while batches are held by the server: the call ends without waiting for them."""
+    points = [(i * 0.0123456 - 60, i * 0.00654321 - 30) for i in range(3000)]
+    # the first batch is answered at once, every later one is held 6 s
+    flux.set_faults({"match": "/edr/position", "times": 1}, {"match": "/edr/position", "latency": 6.0})
+    feedback = QgsFeedback()
+    progress = []
+
+    def answered(value):
+        progress.append(value)
+        feedback.cancel()  # after the first answer: the others are in flight, held
+
+    feedback.progressChanged.connect(answered)
+    flux.clear_log()
+    try:
+        with pytest.raises(FluxError, match="Cancelled"):
+            api.prepare_edr_position(flux.org, "climate", "main", "", points, ["air"], feedback=feedback)
+        # returned before the server answered the held batches: they were aborted, not waited for
+        assert len(edr_requests(flux)) == 1
+        assert len(progress) == 1 and 0 < progress[0] < 100
+    finally:
+        flux.clear_faults()
+        _wait(7)  # the server finishes the held batches (logged late): keep them out of later tests
+        flux.clear_log()
 
 
 def test_key_never_in_project_logs_or_layer(flux, credentials, project, tmp_path):
@@ -245,9 +322,10 @@ def test_key_never_in_project_logs_or_layer(flux, credentials, project, tmp_path
     finally:
         log.messageReceived.disconnect(keep)
     assert any(flux_edr.QUERY_PROPERTY in t for t in texts)
+    basic = base64.b64encode(f"{flux.org}:{flux.key}".encode()).decode()
     for text in texts + messages + [mem.source(), gpkg.source()]:
-        assert flux.key not in text
-        assert f"{flux.org}:" not in text or "authcfg" in text
+        for secret in (flux.key, quote(flux.key, safe=""), basic, f"{flux.org}:{flux.key}"):
+            assert secret not in text
     for path in tmp_path.iterdir():
         if path.is_file():
             assert flux.key.encode() not in path.read_bytes(), path

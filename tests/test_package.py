@@ -1,16 +1,18 @@
 """The zip a QGIS user installs: only the plugin's files, and QGIS loads the plugin from it.
 
-`make package` runs scripts/package.py; here the same script builds the zip, which is installed into
+`make package` runs pb_tool (pb_tool.cfg); here pb_tool builds the zip the same way, installed into
 a fresh profile's python/plugins folder and loaded by a second QGIS process as QGIS loads plugins
 (qgis.utils.loadPlugin + startPlugin), with a pseudo-translation for the user's locale when the
 translation tools are there.
 """
 
 import configparser
+import os
 import shutil
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 from harness import REPO_ROOT
@@ -45,7 +47,7 @@ def test_zip_holds_the_plugin_only(plugin_zip):
     assert all(n.startswith(f"{PLUGIN}/") for n in names), "one top folder, named as the plugin folder"
     inner = [n[len(PLUGIN) + 1:] for n in names]
     for needed in ("metadata.txt", "__init__.py", "plugin.py", "LICENSE", "icons/icon.svg", "translation.py",
-                   "processing/provider.py", "ui/dock.py", "core/__init__.py", "flux_qgis/__init__.py"):
+                   "flux_processing/provider.py", "ui/dock.py", "core/__init__.py", "flux_qgis/__init__.py"):
         assert needed in inner, f"{needed} missing from the zip"
     unwanted = [n for n in inner if any(part in n for part in FORBIDDEN) or n.endswith((".pyc", ".ts", ".zip"))]
     assert not unwanted, f"not for the zip: {unwanted}"
@@ -77,12 +79,23 @@ def test_pb_tool_cfg_lists_the_same_files():
 def test_make_package_from_a_fresh_clone(tmp_path):
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", str(REPO_ROOT), str(clone)], check=True, timeout=120)
-    result = subprocess.run(["make", "-s", "package"], cwd=clone, capture_output=True, text=True, timeout=120)
+    # pb_tool from this venv (tests/requirements.txt), as `make venvs` provides it
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}:{os.environ.get('PATH', '/usr/bin:/bin')}")
+    result = subprocess.run(["make", "-s", "package"], cwd=clone, capture_output=True, text=True, timeout=180,
+                            env=env)
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "built earthmover_flux.zip with pb_tool" in result.stdout
     with zipfile.ZipFile(clone / f"{PLUGIN}.zip") as archive:
-        names = archive.namelist()
+        names = [n for n in archive.namelist() if not n.endswith("/")]
     assert f"{PLUGIN}/metadata.txt" in names and f"{PLUGIN}/LICENSE" in names
     assert not [n for n in names if "/tests/" in n or "/flux_server/" in n]
+    # pb_tool's zip holds exactly the files of the reference list (scripts/package.py)
+    sys.path.insert(0, str(REPO_ROOT / "scripts"))
+    try:
+        import package
+    finally:
+        sys.path.pop(0)
+    assert sorted(names) == sorted(f"{PLUGIN}/{rel}" for rel in package.package_files(clone))
 
 
 LOAD = """

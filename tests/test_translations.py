@@ -49,22 +49,27 @@ def pseudo_locale(tmp_path):
 
 
 def _visible_texts(widget):
+    from qgis.gui import QgsExtentWidget, QgsFileWidget
+    from qgis.PyQt.QtCore import QObject
+
+    # QGIS's own widgets (file and extent pickers) translate themselves
+    qgis_own = {c for w in widget.findChildren(QgsFileWidget) + widget.findChildren(QgsExtentWidget)
+                for c in w.findChildren(QObject)}
     texts = {"window title": widget.windowTitle()}
     for child in widget.findChildren(QLabel):
-        if child.objectName() not in ("statusLabel", "keysLink") and child.text():
+        if child.objectName() not in ("statusLabel", "keysLink") and child.text() and child not in qgis_own:
             texts[f"label {child.text()!r}"] = child.text()
-    from qgis.gui import QgsFileWidget
-
-    qgis_own = {b for w in widget.findChildren(QgsFileWidget) for b in w.findChildren(QAbstractButton)}
     for child in widget.findChildren(QAbstractButton):
-        if child.text() and child not in qgis_own:  # QGIS's own widgets translate themselves
+        if child.text() and child not in qgis_own:
             texts[f"button {child.objectName()}"] = child.text()
     for child in widget.findChildren(QGroupBox):
         texts[f"group {child.objectName() or child.title()}"] = child.title()
     for child in widget.findChildren(QLineEdit):
-        if child.placeholderText():
+        if child.placeholderText() and child not in qgis_own:
             texts[f"placeholder {child.objectName()}"] = child.placeholderText()
     for menu in widget.findChildren(QMenu):
+        if menu in qgis_own:
+            continue
         for action in menu.actions():
             texts[f"menu {action.objectName()}"] = action.text()
     return texts
@@ -89,13 +94,14 @@ def test_dock_texts_are_translated(pseudo_locale, iface):
 
 @needs_tools
 def test_plugin_and_processing_texts_are_translated(pseudo_locale):
+    from earthmover_flux.flux_processing.add_layer import AddLayerAlgorithm
+    from earthmover_flux.flux_processing.dap2_subset import Dap2SubsetAlgorithm
+    from earthmover_flux.flux_processing.edr_area import EdrAreaAlgorithm
+    from earthmover_flux.flux_processing.edr_sample_points import EdrSamplePointsAlgorithm
     from earthmover_flux.plugin import FluxPlugin
-    from earthmover_flux.processing.add_layer import AddLayerAlgorithm
-    from earthmover_flux.processing.edr_area import EdrAreaAlgorithm
-    from earthmover_flux.processing.edr_sample_points import EdrSamplePointsAlgorithm
 
     assert FluxPlugin.tr("Re-link") == mark("Re-link")
-    for cls in (AddLayerAlgorithm, EdrSamplePointsAlgorithm, EdrAreaAlgorithm):
+    for cls in (AddLayerAlgorithm, EdrSamplePointsAlgorithm, EdrAreaAlgorithm, Dap2SubsetAlgorithm):
         algorithm = cls()
         algorithm.initAlgorithm()
         texts = {"displayName": algorithm.displayName(), "help": algorithm.shortHelpString()}

@@ -1,0 +1,402 @@
+"""The Browser panel's "Earthmover Flux" tree, driven through QGIS's own QgsDataItem API against
+the local server: the children of each level, errors as items, the mime data of a variable, the
+drop handler and the context menu; the layer it adds renders the data (pixels and request log).
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import time
+
+import pytest
+from earthmover_flux import api
+from earthmover_flux.flux_qgis import browser
+from harness import ARTIFACTS
+from qgis.core import Qgis, QgsApplication, QgsErrorItem, QgsMimeDataUtils, QgsProject
+from qgis.gui import QgsDataItemGuiContext, QgsGui
+from qgis.PyQt.QtWidgets import QMenu
+from render import render
+
+
+def names(items):
+    return [item.name() for item in items]
+
+
+def child(items, name):
+    found = [item for item in items if item.name() == name]
+    assert found, f"{name!r} not among {names(items)}"
+    return found[0]
+
+
+def walk(flux, service="wms (wms, private)", repo="climate", ref="main", kind="Branches", dataset="(root group)"):
+    """Root -> org -> service -> repo -> branches/tags -> ref -> dataset: the items of each level."""
+    root = browser.FluxRootItem(None)
+    levels = {"root": root}
+    levels["orgs"] = root.createChildren()
+    levels["services"] = child(levels["orgs"], flux.org).createChildren()
+    levels["repos"] = child(levels["services"], service).createChildren()
+    levels["folders"] = child(levels["repos"], repo).createChildren()
+    levels["refs"] = child(levels["folders"], kind).createChildren()
+    levels["datasets"] = child(levels["refs"], ref).createChildren()
+    levels["variables"] = child(levels["datasets"], dataset).createChildren()
+    return levels
+
+
+def wait_for(condition, timeout=60):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        QgsApplication.processEvents()
+        time.sleep(0.02)
+
+
+def test_each_level_lists_what_the_server_has(flux, credentials):
+    flux.clear_log()
+    levels = walk(flux, ref="main", dataset="forecast/surface")
+    assert flux.org in names(levels["orgs"])
+    assert names(levels["services"]) == ["dap2 (dap2, private)", "edr (edr, private)", "tiles (tiles, private)",
+                                         "wms (wms, private)"]
+    assert names(levels["repos"]) == ["climate", "ocean", "weather"]
+    assert names(levels["folders"]) == ["Branches", "Tags"]
+    assert names(levels["refs"]) == ["main", "dev"]
+    assert names(levels["datasets"]) == ["(root group)", "forecast/surface"]
+    assert names(levels["variables"]) == ["wind_speed"]
+    tags = child(levels["folders"], "Tags").createChildren()
+    assert names(tags) == ["v1"]
+    # every list came from the server, with valid credentials
+    log = flux.log()
+    asked = [e["path"].split(f"/{flux.org}/", 1)[1] for e in log if e["kind"] == "compute"]
+    assert asked[:3] == ["_meta/discovery", "_meta/discovery/climate", "_meta/discovery/climate/main"]
+    assert any(p.startswith("climate/main/forecast/surface/wms") for p in asked), asked
+    assert any(e["path"] == f"/api/compute/orgs/{flux.org}/services" for e in log)
+    assert all(e["auth"] == "valid" and e["status"] == 200 for e in log), log
+    # nothing in the tree holds or shows the key
+    shown = []
+    for items in levels.values():
+        for item in items if isinstance(items, list) else [items]:
+            shown += [item.name(), item.path(), item.toolTip()]
+    assert not [s for s in shown if flux.key in s]
+
+
+def test_children_load_in_qgis_worker_thread(flux, credentials):
+    root = browser.FluxRootItem(None)
+    org = child(root.createChildren(), flux.org)
+    org.populate()  # QGIS's own asynchronous populate: createChildren runs in a thread
+    wait_for(lambda: org.state() == Qgis.BrowserItemState.Populated)
+    assert "tiles (tiles, private)" in names(org.children())
+
+
+def test_failures_become_error_items_with_the_sentence(flux, credentials):
+    root = browser.FluxRootItem(None)
+    services = child(root.createChildren(), flux.org).createChildren()
+    flux.set_faults({"match": "/_meta/discovery", "status": 404})
+    repos = child(services, "wms (wms, private)").createChildren()
+    assert len(repos) == 1 and isinstance(repos[0], QgsErrorItem)
+    assert "discovery (_meta)" in repos[0].name()
+    flux.set_faults({"match": "/api/compute", "status": 503})
+    org = child(root.createChildren(), flux.org).createChildren()
+    assert isinstance(org[0], QgsErrorItem) and "unavailable" in org[0].name()
+
+
+def _air_item(flux, service="wms (wms, private)"):
+    # tag v1, not main: the map tests of test_layers.py ask main's tiles and count the requests that reach
+    # the server, which QGIS would answer from its tile cache had these tests asked the same URLs first
+    variables = walk(flux, service=service, kind="Tags", ref="v1")["variables"]
+    assert names(variables) == ["air"]
+    return variables[0]
+
+
+def assert_air_rendered(flux, layer, name):
+    image = render([layer])
+    image.save(str(ARTIFACTS / f"browser-{name}.png"))
+    # air = 250 + 40 cos(lat) + ...: warm at the equator, cold near the poles (viridis: yellow vs purple)
+    equator = image.pixelColor(image.width() // 2, image.height() // 2)
+    polar = image.pixelColor(image.width() // 2, 8)
+    assert equator.alpha() > 0 and polar.alpha() > 0
+    assert equator.green() > polar.green() + 60, (equator.getRgb(), polar.getRgb())
+
+
+def test_drag_a_variable_adds_a_layer_that_renders(flux, credentials, project):
+    item = _air_item(flux)
+    assert item.hasDragEnabled()
+    uris = item.mimeUris()
+    assert len(uris) == 1
+    uri = uris[0]
+    assert uri.providerKey == "earthmover_flux" and uri.layerType == "custom"
+    info = json.loads(uri.uri)
+    assert info["authcfg"] == credentials and info["variable"] == "air" and info["service"] == "wms"
+    assert info["ref"] == "v1"
+    # through Qt's own mime data and back, as a drag does
+    mime = QgsMimeDataUtils.encodeUriList(uris)
+    assert flux.key.encode() not in bytes(mime.data("application/x-vnd.qgis.qgis.uri"))
+    decoded = QgsMimeDataUtils.decodeUriList(mime)[0]
+    flux.clear_log()
+    added = []
+    QgsProject.instance().layerWasAdded.connect(added.append)
+    browser.FluxDropHandler().handleCustomUriDrop(decoded)
+    wait_for(lambda: added)
+    layer = added[0]
+    assert layer.isValid() and f"authcfg={credentials}" in layer.source() and flux.key not in layer.source()
+    assert_air_rendered(flux, layer, "wms")
+    getmaps = [e for e in flux.log() if "GetMap" in e["query"]]
+    assert getmaps and all(e["status"] == 200 and e["auth"] == "valid" for e in getmaps)
+
+
+def test_double_click_and_add_as_tiles(flux, credentials, project):
+    item = _air_item(flux)
+    added = []
+    QgsProject.instance().layerWasAdded.connect(added.append)
+    assert browser.FluxDataItemGuiProvider().handleDoubleClick(item, QgsDataItemGuiContext())
+    wait_for(lambda: added)
+    assert "/v1/services/wms/" in added[0].source()
+    flux.clear_log()
+    layer = browser.add_variable(item.info, "tiles")  # the context menu's "Add as Tiles Layer"
+    assert "/v1/services/tiles/" in layer.source()
+    assert_air_rendered(flux, layer, "tiles")
+    tiles = [e for e in flux.log() if "/tiles/WebMercatorQuad/" in e["path"]]
+    assert tiles and all(e["status"] == 200 and e["auth"] == "valid" for e in tiles)
+
+
+def test_a_service_with_its_own_url_is_browsed_and_added_there(flux, credentials, project):
+    flux._control("POST", "/_flux/deployments", {"org": flux.org, "name": "wms-edge", "service_type": "wms",
+                                                 "path_prefix": "/edge"})
+    flux.clear_log()
+    item = _air_item(flux, service="wms-edge (wms, private)")
+    assert item.info["compute_url"] == f"{flux.base_url}/edge"
+    layer = browser.add_variable(item.info)
+    assert "/edge/v1/services/wms-edge/" in layer.source()
+    copied = browser.copy_as(item.info, "url")
+    assert copied == f"{flux.base_url}/edge/v1/services/wms-edge/{flux.org}/climate/v1/wms/"
+    assert_air_rendered(flux, layer, "edge")
+    compute = [e for e in flux.log() if e["kind"] == "compute"]
+    assert compute and all(e["path"].startswith("/edge/v1/services/wms-edge/") for e in compute)
+    assert all(e["status"] == 200 and e["auth"] == "valid" for e in compute)
+
+
+def menu_actions(item):
+    menu = QMenu()
+    browser.FluxDataItemGuiProvider().populateContextMenu(item, menu, [item], QgsDataItemGuiContext())
+    found = {}
+    for action in menu.actions():
+        if action.menu() is not None:
+            found.update({f"{action.text()}/{a.text()}": a for a in action.menu().actions()})
+        found[action.text()] = action
+    return menu, found
+
+
+def test_context_menus_copy_and_delete_with_confirmation(flux, credentials, monkeypatch):
+    item = _air_item(flux)
+    _menu, actions = menu_actions(item)
+    assert {"Add as WMS Layer", "Add as Tiles Layer", "Copy as/curl command"} <= set(actions)
+    actions["Copy as/curl command"].trigger()
+    copied = QgsApplication.clipboard().text()
+    assert copied.startswith("curl") and "/v1/services/wms/flux-demo/climate/v1/wms" in copied
+    assert flux.key not in copied
+
+    root = browser.FluxRootItem(None)
+    _menu, root_actions = menu_actions(root)
+    assert "New Connection…" in root_actions
+    services = child(root.createChildren(), flux.org).createChildren()
+    edr = child(services, "edr (edr, private)")
+    _menu, service_actions = menu_actions(edr)
+    assert {"Make Public…", "Delete Service…", "Refresh"} <= set(service_actions)
+
+    asked = []
+    monkeypatch.setattr(browser, "confirm", lambda parent, title, text: asked.append(text) or False)
+    flux.clear_log()
+    assert browser.delete_service(edr) is False
+    assert "edr" in asked[0] and not [e for e in flux.log() if e["method"] == "DELETE"]
+    monkeypatch.setattr(browser, "confirm", lambda parent, title, text: True)
+    assert browser.delete_service(edr) is True
+    assert "edr" not in [s.name for s in api.list_services(flux.org)]
+
+    tiles = child(services, "tiles (tiles, private)")
+    created = browser.make_public(tiles)
+    assert created.name == "tiles-public" and created.is_public
+    assert [s.name for s in api.list_public_services(flux.org)] == ["tiles-public"]
+
+
+def test_new_connection_adds_an_organization(flux, credentials, monkeypatch):
+    from earthmover_flux.flux_qgis import auth
+
+    root = browser.FluxRootItem(None)
+    monkeypatch.setattr(browser, "ask_new_connection", lambda parent: (flux.other_org, flux.other_key))
+    try:
+        cfg = browser.new_connection(root)
+        assert cfg and auth.find_config(flux.other_org) == cfg
+        orgs = root.createChildren()
+        assert {flux.org, flux.other_org} <= set(names(orgs))
+        other = child(orgs, flux.other_org)
+        assert other.authcfg == cfg and flux.other_key not in other.toolTip()
+        assert names(other.createChildren()) == ["wms (wms, private)"]
+        monkeypatch.setattr(browser, "ask_new_connection", lambda parent: None)  # Cancel
+        assert browser.new_connection(root) is None
+    finally:
+        auth.remove_credentials(flux.other_org)
+
+
+@pytest.mark.parametrize("service", ["edr (edr, private)"])
+def test_edr_datasets_list_parameters(flux, credentials, service):
+    variables = walk(flux, service=service)["variables"]
+    assert names(variables) == ["air"]
+    # a variable of an EDR service is added on a map service of the org
+    args = browser.layer_arguments(variables[0].info)
+    assert args["protocol"] in ("wms", "tiles")
+
+
+def test_the_plugin_registers_the_browser_provider_and_removes_it(iface, flux):
+    import qgis.utils
+
+    registry = QgsApplication.dataItemProviderRegistry()
+    assert registry.provider("Earthmover Flux") is None
+    assert qgis.utils.loadPlugin("earthmover_flux") and qgis.utils.startPlugin("earthmover_flux")
+    try:
+        provider = registry.provider("Earthmover Flux")
+        assert provider is not None and provider.dataProviderKey() == "earthmover_flux"
+        root = provider.createDataItem("", None)
+        assert root.name() == "Earthmover Flux" and root.path() == "earthmover-flux:"
+        assert "Earthmover Flux" in [p.name() for p in QgsGui.dataItemGuiProviderRegistry().providers()]
+    finally:
+        assert qgis.utils.unloadPlugin("earthmover_flux")
+    assert registry.provider("Earthmover Flux") is None
+    assert "Earthmover Flux" not in [p.name() for p in QgsGui.dataItemGuiProviderRegistry().providers()]
+
+
+# -- the real qgis window under Xvfb: the tree in QGIS's own Browser panel -----------------------
+BROWSER_STARTUP = """
+import json, traceback
+from qgis.PyQt.QtCore import QTimer, Qt
+from qgis.PyQt.QtWidgets import QDockWidget
+from qgis.gui import QgsBrowserTreeView
+from qgis.PyQt import sip
+from qgis.PyQt.QtWidgets import QApplication, QTreeView
+from qgis.utils import iface, active_plugins
+
+
+def browser_view(dock):
+    # QGIS's own dock view is a private subclass of QgsBrowserTreeView: Python sees a QTreeView
+    trees = dock.findChildren(QTreeView)
+    return sip.cast(trees[0], QgsBrowserTreeView) if trees else None
+
+result = {{"active": list(active_plugins)}}
+PATHS = {paths!r}
+state = {{"ticks": 0}}
+
+def finish():
+    try:
+        dock = [d for d in iface.mainWindow().findChildren(QDockWidget) if d.objectName() == "Browser"][0]
+        view = browser_view(dock)
+        iface.mainWindow().grab().save({window_shot!r})
+        if view is None:
+            result["error"] = "no browser view: " + repr([(type(w).__name__, w.objectName()) for w in
+                                                           dock.findChildren(QTreeView)]) + repr(dock.isVisible())
+            json.dump(result, open({out!r}, "w"))
+            iface.actionExit().trigger()
+            return
+        names, model = [], view.model()
+        def collect(parent, depth):
+            for row in range(model.rowCount(parent)):
+                index = model.index(row, 0, parent)
+                if view.isExpanded(parent) or depth == 0:
+                    names.append("  " * depth + model.data(index))
+                    collect(index, depth + 1)
+        collect(view.rootIndex(), 0)
+        result["tree"] = names
+        root = view.model().mapFromSource(view.browserModel().findPath(PATHS[0]))
+        view.scrollTo(root, QTreeView.ScrollHint.PositionAtTop)
+        QApplication.processEvents()
+        dock.grab().save({shot!r})
+        iface.mainWindow().grab().save({window_shot!r})
+    except Exception:
+        result["error"] = traceback.format_exc()
+    json.dump(result, open({out!r}, "w"))
+    QTimer.singleShot(200, iface.actionExit().trigger)
+
+def expand():
+    try:
+        from earthmover_flux import api
+        dock = [d for d in iface.mainWindow().findChildren(QDockWidget) if d.objectName() == "Browser"][0]
+        if state["ticks"] == 0:
+            from qgis.core import QgsApplication
+            QgsApplication.authManager().setMasterPassword("xvfb-master", True)  # no dialog
+            api.store_credentials({org!r}, {key!r})
+            for other in iface.mainWindow().findChildren(QDockWidget):
+                if other is not dock and other.isVisible():
+                    other.hide()  # the whole left side for the Browser, for the picture
+            dock.show()
+            dock.raise_()
+            iface.mainWindow().resizeDocks([dock], [460], Qt.Orientation.Horizontal)
+        state["ticks"] += 1
+        view = browser_view(dock)
+        if view is not None and view.browserModel() is not None:
+            if not state.get("reloaded"):
+                view.browserModel().reload()  # the org was saved after the Browser was filled
+                state["reloaded"] = True
+            source, proxy = view.browserModel(), view.model()
+            for path in PATHS:
+                index = source.findPath(path)
+                if index.isValid():
+                    view.expand(proxy.mapFromSource(index))
+        if state["ticks"] < 40:
+            QTimer.singleShot(300, expand)
+        else:
+            finish()
+    except Exception:
+        result["error"] = traceback.format_exc()
+        json.dump(result, open({out!r}, "w"))
+        iface.actionExit().trigger()
+
+QTimer.singleShot(2500, expand)
+
+def give_up():  # a modal dialog nobody answers: show it, and end
+    iface.mainWindow().grab().save({window_shot!r})
+    result["error"] = "gave up after 60 s (a modal dialog?)"
+    json.dump(result, open({out!r}, "w"))
+    import os
+    os._exit(3)
+
+QTimer.singleShot(60000, give_up)
+"""
+
+
+@pytest.mark.skipif(not (shutil.which("qgis") and shutil.which("xvfb-run")),
+                    reason="machine capability missing: the qgis binary and xvfb-run are needed")
+def test_browser_tree_in_a_real_qgis_window(tmp_path, flux):
+    from harness import PLUGINS_DIR, REPO_ROOT
+
+    profile = tmp_path / "profiles" / "default"
+    (profile / "QGIS").mkdir(parents=True)
+    (profile / "QGIS" / "QGIS3.ini").write_text(
+        "[PythonPlugins]\nearthmover_flux=true\n[qgis]\nshowTips=false\ncheckVersion=false\n"
+        "[migration]\nsettings=true\nfileVersion=3\n")
+    root = "earthmover-flux:"
+    org = f"{root}/{flux.org}"
+    ref = f"{org}/wms/climate/branches/main"
+    paths = [root, org, f"{org}/wms", f"{org}/wms/climate", f"{org}/wms/climate/branches",
+             f"{org}/wms/climate/tags", ref, f"{ref}/.", f"{ref}/forecast/surface"]
+    out, shot = tmp_path / "result.json", ARTIFACTS / "browser-tree.png"
+    window_shot = ARTIFACTS / "browser-window.png"
+    script = tmp_path / "startup.py"
+    script.write_text(BROWSER_STARTUP.format(paths=paths, out=str(out), shot=str(shot), window_shot=str(window_shot),
+                                             org=flux.org, key=flux.key))
+    env = dict(os.environ, QGIS_PLUGINPATH=str(PLUGINS_DIR), HOME=str(tmp_path))
+    env.pop("QT_QPA_PLATFORM", None)
+    env.pop("QGIS_AUTH_DB_DIR_PATH", None)
+    flux.clear_log()
+    command = [shutil.which("xvfb-run"), "-a", "-s", "-screen 0 1600x1000x24", shutil.which("qgis"),
+               "--profiles-path", str(tmp_path), "--nologo", "--noversioncheck", "--code", str(script)]
+    run = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    assert out.exists(), f"QGIS did not run the startup script (rc {run.returncode}):\n{run.stderr[-3000:]}"
+    data = json.loads(out.read_text())
+    assert "error" not in data, data.get("error")
+    tree = [line.strip() for line in data["tree"]]
+    for expected in ("Earthmover Flux", flux.org, "wms (wms, private)", "climate", "Branches", "Tags", "main",
+                     "v1", "(root group)", "forecast/surface", "air", "wind_speed"):
+        assert expected in tree, (expected, data["tree"])
+    assert not [line for line in tree if flux.key in line]
+    meta = [e for e in flux.log() if "/_meta/" in e["path"]]
+    assert meta and all(e["auth"] == "valid" and e["status"] == 200 for e in meta)
+    assert shot.exists() and shot.stat().st_size > 5000
+    if os.environ.get("FLUX_BROWSER_DOCS"):
+        shutil.copy(shot, REPO_ROOT / "docs" / "browser.png")
