@@ -133,3 +133,18 @@ class GapMeter:
     def stop(self):
         self.timer.stop()
         return max(self.gaps) if self.gaps else None
+
+
+def point_layer(points, name="points"):
+    """A memory layer of EPSG:4326 points (lon, lat), each named p0, p1, ..."""
+    from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsVectorLayer
+
+    layer = QgsVectorLayer("Point?crs=EPSG:4326&field=name:string", name, "memory")
+    features = []
+    for i, (x, y) in enumerate(points):
+        f = QgsFeature(layer.fields())
+        f.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(x, y)))
+        f.setAttributes([f"p{i}"])
+        features.append(f)
+    layer.dataProvider().addFeatures(features)
+    return layer
