@@ -65,15 +65,16 @@ lint: $(VENV)/.ok
 test: deps lint test-qgis322 test-qgis340 test-qgis344
 	@echo "All QGIS versions passed: see the 'QGIS x.y: N passed' lines above."
 
+# scripts/rerun_if_hung.sh: a run that hung (a test over 300 s, every thread's stack printed) runs once more
 test-qgis322: deps
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen scripts/rerun_if_hung.sh tests/artifacts $(PY) -m pytest $(PYTEST_ARGS)
 
 # QGIS 3.40 and 3.44 from Debian chroots (scripts/qgis_chroot.sh builds each once, as root)
 test-qgis340: deps
-	scripts/test_qgis_chroot.sh 3.40 $(PYTEST_ARGS)
+	scripts/rerun_if_hung.sh tests/artifacts/qgis340 scripts/test_qgis_chroot.sh 3.40 $(PYTEST_ARGS)
 
 test-qgis344: deps
-	scripts/test_qgis_chroot.sh 3.44 $(PYTEST_ARGS)
+	scripts/rerun_if_hung.sh tests/artifacts/qgis344 scripts/test_qgis_chroot.sh 3.44 $(PYTEST_ARGS)
 
 # a user's session end to end (tests/test_e2e.py, also part of `make test`): the zip in a fresh profile,
 # the real qgis window under Xvfb driven through the dock by scripts/e2e_session.py, the local server;

@@ -19,6 +19,38 @@ from harness import APP, MASTER_PASSWORD, PROFILE_DIR  # noqa: E402  (starts QGI
 from qgis.core import Qgis, QgsApplication, QgsProject  # noqa: E402
 
 
+# A test that runs longer than this is taken as hung. Python's signal-based --timeout cannot end a
+# hang in native code (the UI thread blocked in Qt or QGIS, or two threads each waiting for what
+# the other holds), so faulthandler's watchdog thread, which needs neither the UI thread nor the
+# GIL, writes every thread's stack to tests/artifacts/.../hang-stacks.txt and ends the process.
+# scripts/rerun_if_hung.sh prints those stacks and runs that QGIS version once more.
+HANG_SECONDS = int(os.environ.get("FLUX_TEST_HANG_SECONDS", "300"))
+_HANG_FILE = []
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):  # noqa: ARG001 (pytest hook)
+    import faulthandler
+
+    from harness import ARTIFACTS
+
+    if not _HANG_FILE:
+        _HANG_FILE.append(open(ARTIFACTS / "hang-stacks.txt", "w"))  # noqa: SIM115 (open for the session)
+    stacks = _HANG_FILE[0]
+    stacks.seek(0)
+    stacks.truncate()
+    stacks.write(f"HUNG: {item.nodeid} ran over {HANG_SECONDS} s (QGIS {Qgis.QGIS_VERSION}); every thread:\n")
+    stacks.flush()
+    faulthandler.dump_traceback_later(HANG_SECONDS, exit=True, file=stacks)
+    try:
+        yield
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+        stacks.seek(0)
+        stacks.truncate()
+        stacks.flush()
+
+
 def pytest_report_header(config):
     return f"QGIS {Qgis.QGIS_VERSION}, profile {PROFILE_DIR}"
 
