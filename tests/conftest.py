@@ -18,7 +18,6 @@ import flux_local  # noqa: E402
 from harness import APP, MASTER_PASSWORD, PROFILE_DIR  # noqa: E402  (starts QGIS)
 from qgis.core import Qgis, QgsApplication, QgsProject  # noqa: E402
 
-
 # A test that runs longer than this is taken as hung. Python's signal-based --timeout cannot end a
 # hang in native code (the UI thread blocked in Qt or QGIS, or two threads each waiting for what
 # the other holds), so faulthandler's watchdog thread, which needs neither the UI thread nor the
