@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -80,3 +81,43 @@ def qgis_process_env(tmp_path, auth_db, master_password, plugins_dir, flux):
 def run_qgis_process(env, *args, timeout=240):
     return subprocess.run([QGIS_PROCESS, *args], capture_output=True, text=True, env=env, timeout=timeout,
                           stdin=subprocess.DEVNULL)
+
+
+# -- the real `qgis` window under Xvfb (a user's QGIS, started with --code SCRIPT) ------------------
+QGIS = shutil.which("qgis")
+XVFB = shutil.which("xvfb-run")
+NO_REAL_WINDOW = "machine capability missing: the qgis binary and xvfb-run are needed"
+
+
+def real_window_profile(tmp_path, plugins="", settings=""):
+    """A fresh profile below ``tmp_path/profiles`` that enables the plugin (and ``plugins``, INI
+    lines) and skips the tips and version check; ``settings``: more INI lines for the [qgis] part's
+    neighbours (e.g. an [app] section)."""
+    profile = Path(tmp_path) / "profiles" / "default"
+    (profile / "QGIS").mkdir(parents=True)
+    (profile / "QGIS" / "QGIS3.ini").write_text(
+        "[PythonPlugins]\nearthmover_flux=true\n" + plugins
+        + "[qgis]\nshowTips=false\ncheckVersion=false\n" + settings
+        + "[migration]\nsettings=true\nfileVersion=3\n")
+    return profile
+
+
+def run_real_window(tmp_path, script, env=None, drop=(), timeout=240, delete_script=False):
+    """Start the real qgis under Xvfb (1600x1000) on the profiles of ``tmp_path``, running ``script``
+    with --code and the plugin from the tests' plugins folder; returns the CompletedProcess.
+    ``env``: more variables; ``drop``: variables to remove besides QT_QPA_PLATFORM (a real
+    window) and QGIS_AUTH_DB_DIR_PATH (the profile keeps its own auth database);
+    ``delete_script``: the script holds a key, remove it whatever happens."""
+    from harness import PLUGINS_DIR
+
+    full_env = dict(os.environ, QGIS_PLUGINPATH=str(PLUGINS_DIR), HOME=str(tmp_path), **(env or {}))
+    for name in ("QT_QPA_PLATFORM", "QGIS_AUTH_DB_DIR_PATH", *drop):
+        full_env.pop(name, None)
+    command = [XVFB, "-a", "-s", "-screen 0 1600x1000x24", QGIS, "--profiles-path", str(tmp_path),
+               "--nologo", "--noversioncheck", "--code", str(script)]
+    try:
+        return subprocess.run(command, env=full_env, capture_output=True, text=True, timeout=timeout,
+                              stdin=subprocess.DEVNULL)
+    finally:
+        if delete_script:
+            Path(script).unlink(missing_ok=True)

@@ -6,7 +6,6 @@ drop handler and the context menu; the layer it adds renders the data (pixels an
 import json
 import os
 import shutil
-import subprocess
 import time
 
 import pytest
@@ -17,6 +16,7 @@ from qgis.core import Qgis, QgsApplication, QgsErrorItem, QgsMimeDataUtils, QgsP
 from qgis.gui import QgsDataItemGuiContext, QgsGui
 from qgis.PyQt.QtWidgets import QMenu
 from render import render
+from subprocess_qgis import NO_REAL_WINDOW, QGIS, XVFB, real_window_profile, run_real_window
 
 
 def names(items):
@@ -360,16 +360,11 @@ QTimer.singleShot(60000, give_up)
 """
 
 
-@pytest.mark.skipif(not (shutil.which("qgis") and shutil.which("xvfb-run")),
-                    reason="machine capability missing: the qgis binary and xvfb-run are needed")
+@pytest.mark.skipif(not (QGIS and XVFB), reason=NO_REAL_WINDOW)
 def test_browser_tree_in_a_real_qgis_window(tmp_path, flux):
-    from harness import PLUGINS_DIR, REPO_ROOT
+    from harness import REPO_ROOT
 
-    profile = tmp_path / "profiles" / "default"
-    (profile / "QGIS").mkdir(parents=True)
-    (profile / "QGIS" / "QGIS3.ini").write_text(
-        "[PythonPlugins]\nearthmover_flux=true\n[qgis]\nshowTips=false\ncheckVersion=false\n"
-        "[migration]\nsettings=true\nfileVersion=3\n")
+    real_window_profile(tmp_path)
     root = "earthmover-flux:"
     org = f"{root}/{flux.org}"
     ref = f"{org}/wms/climate/branches/main"
@@ -380,13 +375,8 @@ def test_browser_tree_in_a_real_qgis_window(tmp_path, flux):
     script = tmp_path / "startup.py"
     script.write_text(BROWSER_STARTUP.format(paths=paths, out=str(out), shot=str(shot), window_shot=str(window_shot),
                                              org=flux.org, key=flux.key))
-    env = dict(os.environ, QGIS_PLUGINPATH=str(PLUGINS_DIR), HOME=str(tmp_path))
-    env.pop("QT_QPA_PLATFORM", None)
-    env.pop("QGIS_AUTH_DB_DIR_PATH", None)
     flux.clear_log()
-    command = [shutil.which("xvfb-run"), "-a", "-s", "-screen 0 1600x1000x24", shutil.which("qgis"),
-               "--profiles-path", str(tmp_path), "--nologo", "--noversioncheck", "--code", str(script)]
-    run = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    run = run_real_window(tmp_path, script, timeout=300)
     assert out.exists(), f"QGIS did not run the startup script (rc {run.returncode}):\n{run.stderr[-3000:]}"
     data = json.loads(out.read_text())
     assert "error" not in data, data.get("error")

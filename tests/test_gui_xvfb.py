@@ -5,18 +5,13 @@ shown, grabs a screenshot of the main window and quits. Needs the `qgis` binary 
 """
 
 import json
-import os
-import shutil
-import subprocess
-import textwrap
 
 import pytest
-from harness import ARTIFACTS, PLUGINS_DIR
+from harness import ARTIFACTS
+from subprocess_qgis import NO_REAL_WINDOW, QGIS, XVFB, real_window_profile, run_real_window
 
-QGIS = shutil.which("qgis")
-XVFB = shutil.which("xvfb-run")
 pytestmark = pytest.mark.skipif(not (QGIS and XVFB),
-                                reason="machine capability missing: the qgis binary and xvfb-run are needed")
+                                reason=NO_REAL_WINDOW)
 
 STARTUP = """
 import json, traceback
@@ -52,29 +47,11 @@ QTimer.singleShot(2000, finish)
 
 
 def test_qgis_window_shows_the_dock(tmp_path, flux):
-    profiles = tmp_path / "profiles"
-    profile = profiles / "default"
-    (profile / "QGIS").mkdir(parents=True)
-    (profile / "QGIS" / "QGIS3.ini").write_text(textwrap.dedent("""
-        [PythonPlugins]
-        earthmover_flux=true
-        [qgis]
-        showTips=false
-        checkVersion=false
-        [migration]
-        settings=true
-        fileVersion=3
-    """))
+    real_window_profile(tmp_path)
     out, shot = tmp_path / "result.json", ARTIFACTS / "qgis-window-dock.png"
     script = tmp_path / "startup.py"
     script.write_text(STARTUP.format(out=str(out), shot=str(shot)))
-    env = dict(os.environ, QGIS_PLUGINPATH=str(PLUGINS_DIR), HOME=str(tmp_path))
-    env.pop("QT_QPA_PLATFORM", None)
-    env.pop("QGIS_AUTH_DB_DIR_PATH", None)  # the new profile keeps its own auth database
-    command = [XVFB, "-a", "-s", "-screen 0 1600x1000x24", QGIS, "--profiles-path", str(tmp_path),
-               "--nologo", "--noversioncheck", "--code", str(script)]
-    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=240,
-                            stdin=subprocess.DEVNULL)
+    result = run_real_window(tmp_path, script)
     assert out.exists(), f"QGIS did not run the startup script (rc {result.returncode}):\n{result.stderr[-3000:]}"
     data = json.loads(out.read_text())
     assert "error" not in data, data.get("error")

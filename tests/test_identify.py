@@ -6,20 +6,17 @@ longitude west of 0 on the 0..360 gfs grid and the time a temporal render asks f
 
 import json
 import math
-import os
-import shutil
-import subprocess
-import textwrap
 
 import pytest
 from earthmover_flux import api
 from earthmover_flux.flux_qgis import identify
 from earthmover_flux.flux_server import samples
 from earthmover_flux.ui.identify import IdentifyHook
-from harness import ARTIFACTS, PLUGINS_DIR
+from harness import ARTIFACTS
 from qgis.core import QgsCoordinateReferenceSystem, QgsDateTimeRange, QgsPointXY, QgsRectangle
 from qgis.gui import QgsMapToolIdentify, QgsMapToolPan
 from qgis.PyQt.QtCore import QDateTime, QPoint, Qt
+from subprocess_qgis import NO_REAL_WINDOW, QGIS, XVFB, real_window_profile, run_real_window
 
 CRS_4326 = QgsCoordinateReferenceSystem("EPSG:4326")
 POINTS = [(100.3, 50.4), (-30.6, 10.2), (10.7, -45.3)]
@@ -109,8 +106,6 @@ def test_qgis_identify_tool_shows_the_value_at_the_clicked_point(flux, credentia
 
 
 # ---------------------------------------------------------------------------- the real QGIS window
-QGIS = shutil.which("qgis")
-XVFB = shutil.which("xvfb-run")
 
 SESSION = r"""
 import json, os, traceback
@@ -192,20 +187,9 @@ QTimer.singleShot(150000, watchdog)
 """
 
 
-@pytest.mark.skipif(not (QGIS and XVFB), reason="machine capability missing: the qgis binary and xvfb-run are needed")
+@pytest.mark.skipif(not (QGIS and XVFB), reason=NO_REAL_WINDOW)
 def test_identify_results_panel_of_the_real_qgis_window(tmp_path, flux):
-    profile = tmp_path / "profiles" / "default"
-    (profile / "QGIS").mkdir(parents=True)
-    (profile / "QGIS" / "QGIS3.ini").write_text(textwrap.dedent("""
-        [PythonPlugins]
-        earthmover_flux=true
-        [qgis]
-        showTips=false
-        checkVersion=false
-        [migration]
-        settings=true
-        fileVersion=3
-    """))
+    real_window_profile(tmp_path)
     out, shot = tmp_path / "result.json", ARTIFACTS / "identify-results-panel.png"
     point = (100.3, 50.4)
     script = tmp_path / "session.py"
@@ -214,16 +198,9 @@ def test_identify_results_panel_of_the_real_qgis_window(tmp_path, flux):
     script.write_text(SESSION.replace("@OUT@", repr(str(out))).replace("@SHOT@", repr(str(shot)))
                       .replace("@ORG@", repr(flux.org)).replace("@KEY@", repr(flux.key))
                       .replace("@POINT@", repr(point)).replace("@PASSWORD@", repr(str(password))))
-    env = dict(os.environ, QGIS_PLUGINPATH=str(PLUGINS_DIR), HOME=str(tmp_path), QGIS_AUTH_PASSWORD_FILE=str(password),
-               EARTHMOVER_FLUX_COMPUTE_URL=flux.base_url, EARTHMOVER_FLUX_API_URL=flux.api_url)
-    env.pop("QT_QPA_PLATFORM", None)
-    env.pop("QGIS_AUTH_DB_DIR_PATH", None)
-    command = [XVFB, "-a", "-s", "-screen 0 1600x1000x24", QGIS, "--profiles-path", str(tmp_path),
-               "--nologo", "--noversioncheck", "--code", str(script)]
-    try:
-        run = subprocess.run(command, env=env, capture_output=True, text=True, timeout=240, stdin=subprocess.DEVNULL)
-    finally:
-        script.unlink()  # it holds the key
+    run = run_real_window(tmp_path, script, delete_script=True,  # it holds the key
+                          env={"QGIS_AUTH_PASSWORD_FILE": str(password), "EARTHMOVER_FLUX_COMPUTE_URL": flux.base_url,
+                               "EARTHMOVER_FLUX_API_URL": flux.api_url})
     assert out.exists(), f"QGIS did not run the session (rc {run.returncode}):\n{run.stderr[-3000:]}"
     data = json.loads(out.read_text())
     assert "error" not in data, data.get("error")

@@ -9,10 +9,6 @@ and the old source back after choosing the old values again.
 
 import json
 import math
-import os
-import shutil
-import subprocess
-import textwrap
 from urllib.parse import unquote_plus
 
 import pytest
@@ -20,10 +16,11 @@ from earthmover_flux import api
 from earthmover_flux.flux_qgis import layers
 from earthmover_flux.flux_server import samples
 from earthmover_flux.ui.layer_properties import FluxLayerPageFactory, view_bbox
-from harness import ARTIFACTS, PLUGINS_DIR
+from harness import ARTIFACTS
 from qgis.core import QgsCoordinateReferenceSystem, QgsDataSourceUri, QgsProject, QgsRasterLayer, QgsRectangle
 from qgis.gui import QgsMapCanvas
 from render import render
+from subprocess_qgis import NO_REAL_WINDOW, QGIS, XVFB, real_window_profile, run_real_window
 
 CRS_4326 = QgsCoordinateReferenceSystem("EPSG:4326")
 EXTENT = QgsRectangle(60, 20, 140, 60)  # 4 pixels per degree at SIZE
@@ -190,8 +187,6 @@ def test_range_from_the_current_view(flux, credentials, project, qtbot):
 
 
 # ---------------------------------------------------------------------------- the real QGIS window
-QGIS = shutil.which("qgis")
-XVFB = shutil.which("xvfb-run")
 
 SESSION = r"""
 import json, os, traceback
@@ -274,20 +269,9 @@ QTimer.singleShot(150000, lambda: (result.setdefault("error", "no end within 150
 """
 
 
-@pytest.mark.skipif(not (QGIS and XVFB), reason="machine capability missing: the qgis binary and xvfb-run are needed")
+@pytest.mark.skipif(not (QGIS and XVFB), reason=NO_REAL_WINDOW)
 def test_the_page_in_the_real_layer_properties_dialog(tmp_path, flux):
-    profile = tmp_path / "profiles" / "default"
-    (profile / "QGIS").mkdir(parents=True)
-    (profile / "QGIS" / "QGIS3.ini").write_text(textwrap.dedent("""
-        [PythonPlugins]
-        earthmover_flux=true
-        [qgis]
-        showTips=false
-        checkVersion=false
-        [migration]
-        settings=true
-        fileVersion=3
-    """))
+    real_window_profile(tmp_path)
     out, shot = tmp_path / "result.json", ARTIFACTS / "layer-properties-page.png"
     password = tmp_path / "master-password"
     password.write_text("page-master-password\n")
@@ -295,16 +279,9 @@ def test_the_page_in_the_real_layer_properties_dialog(tmp_path, flux):
     script.write_text(SESSION.replace("@OUT@", repr(str(out))).replace("@SHOT@", repr(str(shot)))
                       .replace("@ORG@", repr(flux.org)).replace("@KEY@", repr(flux.key))
                       .replace("@PASSWORD@", repr(str(password))).replace("@SAVED@", repr(str(tmp_path / "p.qgz"))))
-    env = dict(os.environ, QGIS_PLUGINPATH=str(PLUGINS_DIR), HOME=str(tmp_path), QGIS_AUTH_PASSWORD_FILE=str(password),
-               EARTHMOVER_FLUX_COMPUTE_URL=flux.base_url, EARTHMOVER_FLUX_API_URL=flux.api_url)
-    env.pop("QT_QPA_PLATFORM", None)
-    env.pop("QGIS_AUTH_DB_DIR_PATH", None)
-    command = [XVFB, "-a", "-s", "-screen 0 1600x1000x24", QGIS, "--profiles-path", str(tmp_path),
-               "--nologo", "--noversioncheck", "--code", str(script)]
-    try:
-        run = subprocess.run(command, env=env, capture_output=True, text=True, timeout=240, stdin=subprocess.DEVNULL)
-    finally:
-        script.unlink()  # it holds the key
+    run = run_real_window(tmp_path, script, delete_script=True,  # it holds the key
+                          env={"QGIS_AUTH_PASSWORD_FILE": str(password), "EARTHMOVER_FLUX_COMPUTE_URL": flux.base_url,
+                               "EARTHMOVER_FLUX_API_URL": flux.api_url})
     assert out.exists(), f"QGIS did not run the session (rc {run.returncode}):\n{run.stderr[-3000:]}"
     data = json.loads(out.read_text())
     assert "error" not in data, data.get("error")

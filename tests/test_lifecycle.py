@@ -9,18 +9,14 @@ and go with the plugin too.
 """
 
 import json
-import os
 import shutil
-import subprocess
-import textwrap
 
 import pytest
-from harness import ARTIFACTS, MASTER_PASSWORD, PLUGINS_DIR, PROFILE_DIR
+from harness import ARTIFACTS, MASTER_PASSWORD, PROFILE_DIR
+from subprocess_qgis import NO_REAL_WINDOW, QGIS, XVFB, real_window_profile, run_real_window
 
-QGIS = shutil.which("qgis")
-XVFB = shutil.which("xvfb-run")
 pytestmark = pytest.mark.skipif(not (QGIS and XVFB),
-                                reason="machine capability missing: the qgis binary and xvfb-run are needed")
+                                reason=NO_REAL_WINDOW)
 CYCLES = 10
 
 SESSION = r"""
@@ -142,34 +138,16 @@ QTimer.singleShot(2500, run)
 
 
 def test_enable_disable_reload_ten_times_leaves_nothing(tmp_path, flux, credentials):
-    profile = tmp_path / "profiles" / "default"
-    (profile / "QGIS").mkdir(parents=True)
+    profile = real_window_profile(tmp_path, plugins="processing=true\n",
+                                  settings="[app]\naskToSaveMemoryLayers=false\n")
     shutil.copy(PROFILE_DIR / "qgis-auth.db", profile / "qgis-auth.db")  # master password set, locked
-    (profile / "QGIS" / "QGIS3.ini").write_text(textwrap.dedent("""
-        [PythonPlugins]
-        earthmover_flux=true
-        processing=true
-        [qgis]
-        showTips=false
-        checkVersion=false
-        [app]
-        askToSaveMemoryLayers=false
-        [migration]
-        settings=true
-        fileVersion=3
-    """))
     out = tmp_path / "lifecycle.json"
     script = tmp_path / "session.py"
     script.write_text(SESSION.format(out=str(out), org=flux.org, password=MASTER_PASSWORD, cycles=CYCLES))
-    env = dict(os.environ, QGIS_PLUGINPATH=str(PLUGINS_DIR), HOME=str(tmp_path),
-               QGIS_CUSTOM_CONFIG_PATH=str(tmp_path), EARTHMOVER_FLUX_COMPUTE_URL=flux.base_url,
-               EARTHMOVER_FLUX_API_URL=flux.api_url)
-    for name in ("QT_QPA_PLATFORM", "QGIS_AUTH_DB_DIR_PATH", "QGIS_AUTH_PASSWORD_FILE"):
-        env.pop(name, None)
-    command = [XVFB, "-a", "-s", "-screen 0 1600x1000x24", QGIS, "--profiles-path", str(tmp_path),
-               "--nologo", "--noversioncheck", "--code", str(script)]
-    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=400,
-                            stdin=subprocess.DEVNULL)
+    result = run_real_window(tmp_path, script, timeout=400, drop=("QGIS_AUTH_PASSWORD_FILE",),
+                             env={"QGIS_CUSTOM_CONFIG_PATH": str(tmp_path),
+                                  "EARTHMOVER_FLUX_COMPUTE_URL": flux.base_url,
+                                  "EARTHMOVER_FLUX_API_URL": flux.api_url})
     assert out.exists(), f"QGIS did not run the session (rc {result.returncode}):\n{result.stderr[-3000:]}"
     data = json.loads(out.read_text())
     (ARTIFACTS / "lifecycle.json").write_text(json.dumps(data, indent=1))
