@@ -91,7 +91,11 @@ def test_no_flow_leaves_the_key_anywhere(flux, master_password, project, iface, 
 
     key, org = flux.key, flux.org
     messages = []
-    QgsApplication.messageLog().messageReceived.connect(lambda text, tag, level: messages.append(f"{tag}: {text}"))
+
+    def keep_message(text, tag, level):
+        messages.append(f"{tag}: {text}")
+
+    QgsApplication.messageLog().messageReceived.connect(keep_message)
     collector = Collector()
     logging.getLogger().addHandler(collector)
     shown, browser_texts = [], []
@@ -251,6 +255,7 @@ def test_no_flow_leaves_the_key_anywhere(flux, master_password, project, iface, 
     finally:
         logging.getLogger().removeHandler(collector)
         qgis.utils.unloadPlugin("earthmover_flux")
+        QgsApplication.messageLog().messageReceived.disconnect(keep_message)  # later tests' messages are not ours
 
     # qgis_process.bin too, with its own output
     process_output = ""
