@@ -9,6 +9,7 @@ for the layer's own provider to take instead of asking again (share_answer).
 
 import os
 import time
+import traceback
 from urllib.parse import unquote, urlsplit
 
 from qgis.core import QgsApplication, QgsBlockingNetworkRequest, QgsNetworkAccessManager, QgsSettings
@@ -240,9 +241,28 @@ def send(method, url, headers=None, body=None, authcfg="", feedback=None):
         else:
             code = blocking.deleteResource(request, feedback)
         reply, error_text = blocking.reply(), None
-    if feedback is not None and feedback.isCanceled():
-        raise FluxCancelled()
-    return _response(reply, url, started, code, error_text if error_text is not None else blocking.errorMessage())
+    try:
+        if feedback is not None and feedback.isCanceled():
+            raise FluxCancelled()
+        return _response(reply, url, started, code, error_text if error_text is not None else blocking.errorMessage())
+    except FluxError as exc:
+        error = exc
+    reply = None  # noqa: F841 - this frame stays in the traceback: it must not hold the reply
+    raise _without_replies(error)
+
+
+def _without_replies(error):
+    """``error`` with the local variables of the finished frames in its traceback cleared.
+
+    A traceback keeps its frames' locals alive, and the error of a failed or cancelled request is
+    kept (a task's error, the console's last traceback), so a frame that held one of our replies
+    kept its Python wrapper alive after Qt deleted the reply. sip finds wrappers by address, and a
+    stale one can be handed out for a new reply at the same address. make bench twice met
+    "wrapped C/C++ object of type QNetworkReply has been deleted" on a reply get_many had just
+    started; this removes that source of stale wrappers. Whether it was the only one is not
+    proven (README, Benchmarks). The messages and line numbers of the traceback stay."""
+    traceback.clear_frames(error.__traceback__)
+    return error
 
 
 def _response(reply, url, started, code, error_text):
@@ -438,5 +458,5 @@ def get_many(urls, what, authcfg="", feedback=None, concurrency=4, handle=None):
     if state["error"] is None and cancelled():
         state["error"] = FluxCancelled()
     if state["error"] is not None:
-        raise state["error"]
+        raise _without_replies(state["error"])
     return responses

@@ -5,6 +5,8 @@ manager (progress shows in the status bar, and the task can be cancelled there o
 dock); ``on_done(result, error)`` is called on the UI thread when it ends.
 """
 
+import traceback
+
 from qgis.core import QgsApplication, QgsFeedback, QgsTask
 
 from ..core.errors import FluxCancelled, FluxError
@@ -34,6 +36,9 @@ class FluxTask(QgsTask):
             self.error = exc
         except Exception as exc:  # noqa: BLE001 - a task must never kill QGIS; report it instead
             self.error = FluxError(f"Unexpected error: {type(exc).__name__}: {exc}")
+        # the task keeps its error: no frame of the work may keep Qt objects' wrappers alive with it
+        # (network._without_replies says why)
+        traceback.clear_frames(self.error.__traceback__)
         return False
 
     def cancel(self):
