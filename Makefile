@@ -65,7 +65,7 @@ lint: $(VENV)/.ok
 test: deps lint test-qgis322 test-qgis340 test-qgis344
 	@echo "All QGIS versions passed: see the 'QGIS x.y: N passed' lines above."
 
-# scripts/rerun_if_hung.sh: a run that hung (a test over 300 s, every thread's stack printed) runs once more
+# scripts/rerun_if_hung.sh: a run that hung (a test over 300 s, every thread's stack printed) runs again, at most twice more
 test-qgis322: deps
 	QT_QPA_PLATFORM=offscreen scripts/rerun_if_hung.sh tests/artifacts $(PY) -m pytest $(PYTEST_ARGS)
 

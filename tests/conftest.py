@@ -22,7 +22,7 @@ from qgis.core import Qgis, QgsApplication, QgsProject  # noqa: E402
 # hang in native code (the UI thread blocked in Qt or QGIS, or two threads each waiting for what
 # the other holds), so faulthandler's watchdog thread, which needs neither the UI thread nor the
 # GIL, writes every thread's stack to tests/artifacts/.../hang-stacks.txt and ends the process.
-# scripts/rerun_if_hung.sh prints those stacks and runs that QGIS version once more.
+# scripts/rerun_if_hung.sh prints those stacks and runs that QGIS version again (at most twice more).
 HANG_SECONDS = int(os.environ.get("FLUX_TEST_HANG_SECONDS", "300"))
 _HANG_FILE = []
 
