@@ -51,3 +51,26 @@ def test_task_result_comes_back_on_the_ui_thread(qtbot):
     qtbot.waitUntil(lambda: "ui" in seen, timeout=10000)
     assert seen["error"] is None
     assert seen["worker"] is not seen["ui"] and seen["ui"] is QgsApplication.instance().thread()
+
+
+def test_a_failed_requests_error_keeps_no_reply_alive(flux, credentials):
+    """The error of a failed request is kept (a task's error, the console's last traceback): the
+    frames of its traceback must not keep the QNetworkReply's Python wrapper alive after Qt deletes
+    the reply (network._without_replies): a stale wrapper was handed out again for a new reply."""
+    from earthmover_flux.core.errors import FluxError
+    from earthmover_flux.flux_qgis import network
+    from qgis.PyQt.QtNetwork import QNetworkReply
+
+    url = flux.service_url("edr", repo="no-such-repo") + "/edr/"
+    try:
+        network.get_many([url, url], "two answers", credentials)
+    except FluxError as exc:
+        error = exc
+    else:
+        raise AssertionError("a request for an unknown repository did not fail")
+    assert "404" in str(error) or "not found" in str(error).lower(), str(error)
+    held, tb = [], error.__traceback__
+    while tb is not None:
+        held += [name for name, value in tb.tb_frame.f_locals.items() if isinstance(value, QNetworkReply)]
+        tb = tb.tb_next
+    assert held == [], f"frames of the error's traceback still hold replies: {held}"
