@@ -16,15 +16,20 @@ from qgis.core import QgsProject
 
 from .core.dimensions import parse_iso
 from .core.dimensions import resolve as resolve_dimensions
-from .core.errors import FluxError, FluxInputError
+from .core.errors import FluxCancelled, FluxError, FluxInputError
 from .core.location import PROTOCOLS, FluxLocation, parse_flux_url
-from .flux_qgis import auth, layers, settings
+from .flux_qgis import auth, layers, network, settings
 
-__all__ = ["store_credentials", "add_layer", "add_layers", "prepare_layer", "list_variables", "location",
-           "update_layer",
-           "relink_project", "from_url", "copy_as",
-           "list_services", "list_public_services", "delete_service", "list_repos", "list_refs", "list_groups",
-           "FluxError", "FluxInputError", "PROTOCOLS", "parse_flux_url"]
+if network.on_ui_thread():
+    network.engine()  # the API's calls from tasks hand their requests to it: made here, on the UI thread
+
+__all__ = ["store_credentials", "location", "resolve_authcfg", "list_variables", "prepare_layer",
+           "add_layer", "update_layer", "relink_project", "edr_parameters", "prepare_edr_position",
+           "prepare_edr_area", "edr_layer", "edr_position", "edr_area", "add_layers", "from_url", "copy_as",
+           "prepare_dap2_subset", "dap2_layer", "dap2_subset", "management_client", "list_services",
+           "list_public_services", "delete_service", "service_compute_url", "list_repos", "list_refs",
+           "list_groups", "time_series", "FluxError", "FluxInputError", "FluxCancelled", "PROTOCOLS",
+           "parse_flux_url"]
 
 
 def store_credentials(org, token, name=None):
@@ -38,8 +43,9 @@ def location(org, repo, ref="main", group="", protocol="wms", service=None, comp
                         service=service or "", compute_url=compute_url or settings.compute_url())
 
 
-def _resolve_authcfg(org, authcfg):
-    # None: the org's saved credentials, if any; '' means: no credentials (public service)
+def resolve_authcfg(org, authcfg):
+    """The authcfg id to use for ``org``: ``authcfg`` None means the org's saved credentials (if any),
+    '' means none (a public service)."""
     if authcfg is None:
         return auth.find_config(org)
     return authcfg
@@ -49,7 +55,7 @@ def list_variables(org, repo, ref="main", group="", protocol="wms", *, service=N
                    compute_url=None, feedback=None):
     """VariableInfo list of a wms or tiles service (name, title, units, bbox, time steps)."""
     loc = location(org, repo, ref, group, protocol, service, compute_url)
-    return layers.describe_variables(loc, _resolve_authcfg(loc.org, authcfg), feedback)
+    return layers.describe_variables(loc, resolve_authcfg(loc.org, authcfg), feedback)
 
 
 def prepare_layer(org, repo, ref="main", group="", protocol="wms", variable=None, *, service=None,
@@ -64,7 +70,7 @@ def prepare_layer(org, repo, ref="main", group="", protocol="wms", variable=None
     if loc.protocol not in ("wms", "tiles"):
         raise FluxInputError(f"Map layers come from wms or tiles services; {loc.protocol} data is added "
                              "with the EDR and DAP2 tools.")
-    authcfg = _resolve_authcfg(loc.org, authcfg)
+    authcfg = resolve_authcfg(loc.org, authcfg)
     if variables is None:
         variables = layers.describe_variables(loc, authcfg, feedback)
     if variable:
@@ -196,7 +202,7 @@ def edr_parameters(org, repo, ref="main", group="", *, service=None, authcfg=Non
     from .flux_qgis import edr as flux_edr
 
     loc = location(org, repo, ref, group, "edr", service, compute_url)
-    return flux_edr.describe_parameters(loc, _resolve_authcfg(loc.org, authcfg), feedback)
+    return flux_edr.describe_parameters(loc, resolve_authcfg(loc.org, authcfg), feedback)
 
 
 def prepare_edr_position(org, repo, ref, group, points, parameters=None, *, time_range=None, service=None,
@@ -206,7 +212,7 @@ def prepare_edr_position(org, repo, ref, group, points, parameters=None, *, time
 
     loc = location(org, repo, ref, group, "edr", service, compute_url)
     return flux_edr.fetch_position(loc, _points_lonlat(points), parameters, time_range,
-                                   _resolve_authcfg(loc.org, authcfg), feedback, dimensions=dimensions)
+                                   resolve_authcfg(loc.org, authcfg), feedback, dimensions=dimensions)
 
 
 def prepare_edr_area(org, repo, ref, group, polygon_wkt, parameters=None, *, time_range=None, service=None,
@@ -215,7 +221,7 @@ def prepare_edr_area(org, repo, ref, group, polygon_wkt, parameters=None, *, tim
     from .flux_qgis import edr as flux_edr
 
     loc = location(org, repo, ref, group, "edr", service, compute_url)
-    return flux_edr.fetch_area(loc, polygon_wkt, parameters, time_range, _resolve_authcfg(loc.org, authcfg),
+    return flux_edr.fetch_area(loc, polygon_wkt, parameters, time_range, resolve_authcfg(loc.org, authcfg),
                                feedback, dimensions=dimensions)
 
 
@@ -266,7 +272,7 @@ def add_layers(org, repo, ref="main", group="", protocol="wms", variables=None, 
     """
     options.pop("name", None)
     loc = location(org, repo, ref, group, protocol, options.get("service"), options.get("compute_url"))
-    authcfg = _resolve_authcfg(loc.org, options.pop("authcfg", None))
+    authcfg = resolve_authcfg(loc.org, options.pop("authcfg", None))
     found = layers.describe_variables(loc, authcfg, options.get("feedback"))
     names = list(variables) if variables else [v.name for v in found]
     made = []
@@ -323,7 +329,7 @@ def prepare_dap2_subset(org, repo, ref, group, variable, *, output, bbox=None, t
     if not output:
         raise FluxInputError("Choose where to keep the DAP2 subset: output must be a .tif path.")
     loc = location(org, repo, ref, group, "dap2", service, compute_url)
-    subset = flux_dap2.fetch_subset(loc, variable, bbox, time_range, _resolve_authcfg(loc.org, authcfg), feedback,
+    subset = flux_dap2.fetch_subset(loc, variable, bbox, time_range, resolve_authcfg(loc.org, authcfg), feedback,
                                     dimensions=dimensions)
     flux_dap2.write_geotiff(subset, output)
     return subset
@@ -361,28 +367,33 @@ def dap2_subset(org, repo, ref, group, variable, *, output, bbox=None, time_rang
 
 
 def _credentials_for(org, authcfg):
-    cfg = _resolve_authcfg(org, authcfg)
+    cfg = resolve_authcfg(org, authcfg)
     if not cfg:
         raise FluxInputError(f"No saved credentials for the organization {org!r}: store its API key first "
                              "(api.store_credentials or the dock's Save).")
     return cfg
 
 
-def _management(org, authcfg=None, api_url=None, feedback=None, interactive=None):
-    """An ArraylakeClient holding the key only for the duration of the call that made it."""
+def management_client(org, authcfg=None, api_url=None, feedback=None, interactive=None):
+    """An ArraylakeClient for the organization's management API (services, repositories). It never
+    holds the key: the network engine adds it as the Bearer header on the UI thread."""
     from .core.arraylake import ArraylakeClient
     from .core.location import validate_name
     from .flux_qgis import network
 
     org = validate_name(org, "organization")
-    _user, token = auth.read_credentials(_credentials_for(org, authcfg), interactive=interactive)
-    return ArraylakeClient(network.transport(feedback), org, token, api_url or settings.api_url())
+    cfg = _credentials_for(org, authcfg)
+    if network.on_ui_thread():
+        auth.ensure_master_password(interactive)  # may let QGIS ask, on this (the UI) thread only
+    # the network engine adds the key as a Bearer token on the UI thread: it never passes through here
+    return ArraylakeClient(network.transport(feedback, bearer_authcfg=cfg), org, None,
+                           api_url or settings.api_url())
 
 
 def list_services(org, *, authcfg=None, api_url=None, feedback=None, interactive=None):
     """The organization's Flux services (core.arraylake.Service: name, service_type, is_public, status,
     url) from the management API."""
-    return _management(org, authcfg, api_url, feedback, interactive).list_services()
+    return management_client(org, authcfg, api_url, feedback, interactive).list_services()
 
 
 def list_public_services(org, *, authcfg=None, api_url=None, feedback=None, interactive=None):
@@ -395,7 +406,7 @@ def delete_service(org, name, *, authcfg=None, api_url=None, feedback=None, inte
     """Delete (disable) the service ``name`` with the management API's DELETE: what
     ``al compute disable {org} {name}`` does. Layers that use it stop working. No confirmation here:
     the Browser and dock ask first."""
-    _management(org, authcfg, api_url, feedback, interactive).delete_service(name)
+    management_client(org, authcfg, api_url, feedback, interactive).delete_service(name)
 
 
 def service_compute_url(service, org):
@@ -415,7 +426,7 @@ def _meta_target(org, service, authcfg, compute_url, api_url, feedback):
     """
     from .core.discovery import choose_meta_service
 
-    cfg = _resolve_authcfg(org, authcfg)
+    cfg = resolve_authcfg(org, authcfg)
     if service and (compute_url or not cfg):
         return service, compute_url or settings.compute_url(), cfg
     if not cfg:
@@ -496,4 +507,4 @@ def time_series(org, repo, ref, group, variable, lon, lat, *, time_range=None, d
 
     loc = location(org, repo, ref, group, "edr", service, compute_url)
     return fetch_series(loc, variable, lon, lat, time_range=time_range, dimensions=dimensions, level=level,
-                        authcfg=_resolve_authcfg(loc.org, authcfg), feedback=feedback)
+                        authcfg=resolve_authcfg(loc.org, authcfg), feedback=feedback)

@@ -228,6 +228,12 @@ class FluxPlugin:
         for layer in QgsProject.instance().mapLayers().values():
             if layer.type() == layer.RasterLayer and type(layer.legend()).__module__.startswith(__package__ + "."):
                 layer.setLegend(QgsMapLayerLegend.defaultRasterLegend(layer))
+        tasks = sys.modules.get(__package__ + ".flux_qgis.tasks")
+        if tasks is not None:  # tasks cancelled, requests in flight aborted: nothing is left running
+            tasks.cancel_all()
+        network = sys.modules.get(__package__ + ".flux_qgis.network")
+        if network is not None:
+            network.shutdown()
         # modules imported on first use (core/lazy.py, importlib) are not tracked by qgis.utils,
         # which removes only the modules it saw imported: without this a reload keeps their old code
         for name in [m for m in sys.modules if m.startswith(__package__ + ".")]:

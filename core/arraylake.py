@@ -27,7 +27,9 @@ MAX_PAGES = 50  # a guard against a server that never stops paginating
 class HttpResponse:
     status: int
     body: bytes = b""
-    headers: dict = field(default_factory=dict)
+    headers: dict = field(default_factory=dict)  # lower-case names
+    url: str = ""  # the URL that answered (after redirects)
+    complete: bool = True  # False: the connection broke off before the whole body came
 
     def json(self, what):
         try:
@@ -99,11 +101,14 @@ def parse_service(item):
 
 
 class ArraylakeClient:
-    """Management API calls for one organization (``Authorization: Bearer {key}``)."""
+    """Management API calls for one organization (``Authorization: Bearer {key}``).
 
-    def __init__(self, transport, org, token, api_url=DEFAULT_API_URL):
+    ``token`` None: the transport adds the Bearer header itself (inside QGIS the network engine
+    reads the key from the auth database on the UI thread, so it never passes through here)."""
+
+    def __init__(self, transport, org, token=None, api_url=DEFAULT_API_URL):
         self.org = validate_name(org, "organization")
-        self._token = token or ""
+        self._token = token
         self.api_url = normalize_base_url(api_url, "API URL")
         self._send = transport
 
@@ -115,9 +120,11 @@ class ArraylakeClient:
         return url + ("?" + urlencode(query) if query else "")
 
     def _request(self, method, path, what, query=None, payload=None, ok=(200,)):
-        if not self._token:
+        if self._token is not None and not self._token:
             raise FluxInputError("No API key: save the organization's API key first.")
-        headers = {"Authorization": f"Bearer {self._token}", "Accept": "application/json"}
+        headers = {"Accept": "application/json"}
+        if self._token:
+            headers["Authorization"] = f"Bearer {self._token}"
         body = None
         if payload is not None:
             body = json.dumps(payload).encode("utf-8")

@@ -123,6 +123,25 @@ def normalize_base_url(url, what="compute URL", allow_insecure=False):
     return url
 
 
+def org_of_url(url):
+    """The organization a Flux or Arraylake URL belongs to ('' when it names none).
+
+    Flux: ``.../v1/services/{service}/{org}/...``; the management API: ``.../orgs/{org}/...``.
+    """
+    segments = [unquote(s) for s in urlsplit(str(url)).path.split("/")]
+    for i in range(len(segments) - 3):
+        if segments[i] == "v1" and segments[i + 1] == "services" and segments[i + 3]:
+            return segments[i + 3]
+    for i in range(len(segments) - 1):
+        if segments[i] == "orgs" and segments[i + 1]:
+            return segments[i + 1]
+    return ""
+
+
+def is_flux_url(url):
+    return "/v1/services/" in urlsplit(str(url)).path
+
+
 def is_loopback_host(host):
     host = (host or "").lower().strip("[]")
     return host == "localhost" or host == "::1" or host.startswith("127.")

@@ -79,7 +79,7 @@ class Dap2SubsetAlgorithm(QgsProcessingAlgorithm):
         try:
             loc = api.location(text("ORG"), text("REPO"), text("REF") or "main", text("GROUP"), "dap2",
                                text("SERVICE") or None)
-            authcfg = api._resolve_authcfg(loc.org, text("AUTHCFG") or None)
+            authcfg = api.resolve_authcfg(loc.org, text("AUTHCFG") or None)
             subset = api.prepare_dap2_subset(loc.org, loc.repo, loc.ref, loc.group, text("VARIABLE"), output=output,
                                              bbox=bbox, time_range=time_range, service=loc.service, authcfg=authcfg,
                                              feedback=feedback, dimensions=dimensions)

@@ -83,7 +83,7 @@ def read_location(algorithm, parameters, context):
         core_edr.datetime_param(time_range)
     except FluxError as exc:
         raise QgsProcessingException(str(exc)) from None
-    authcfg = api._resolve_authcfg(loc.org, text("AUTHCFG") or None)
+    authcfg = api.resolve_authcfg(loc.org, text("AUTHCFG") or None)
     return loc, names, time_range, authcfg
 
 

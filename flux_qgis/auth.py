@@ -14,7 +14,7 @@ from qgis.core import QgsApplication, QgsAuthMethodConfig
 
 from ..core.errors import FluxError, FluxInputError
 from ..core.location import validate_name
-from . import network, settings
+from . import keys, settings
 
 CONFIG_NAME_PREFIX = "Earthmover Flux: "
 MAX_TOKEN_LENGTH = 4096
@@ -109,7 +109,7 @@ def store_credentials(org, token, name=None, interactive=None):
                         "(is the master password correct?).")
     settings.remember_authcfg(org, cfg.id())
     if cfg_id:
-        network.key_changed(org)  # a changed key: nothing fetched with the old one is reused
+        keys.key_changed(org)  # a changed key: nothing fetched with the old one is reused
     return cfg.id()
 
 
@@ -144,6 +144,6 @@ def remove_credentials(org):
     cfg_id = find_config(org)
     if cfg_id:
         _manager().removeAuthenticationConfig(cfg_id)
-        network.key_changed(org)
+        keys.key_changed(org)
     settings.remember_authcfg(org, "")
     return bool(cfg_id)

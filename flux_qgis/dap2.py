@@ -408,7 +408,8 @@ def fetch_subset(location, variable, bbox=None, time_range=None, authcfg="", fee
     for name, i in picks.items():
         index[name] = f"[{i}:{i}]"
     constraint = variable + "".join(index[n] for n in dim_names)
-    data = decode_dods(network.get(base + ".dods?" + constraint, "the DAP2 values", authcfg, feedback).body)
+    data = decode_dods(network.get(base + ".dods?" + constraint, "the DAP2 values", authcfg, feedback,
+                                   allow_partial=True).body)
     if variable not in data:
         raise FluxError(f"Could not read the DAP2 data: the server's answer broke off at {data.get('__cut_short__')!r} "
                         f"before {variable!r}. xpublish-opendap also sends every variable whose name is the start of "
@@ -498,15 +499,23 @@ def _unpack(values, attrs):
 
 
 def _projected_box(crs_wkt, bbox, whole):
-    """(xmin, ymin, xmax, ymax) in the data's CRS of a lon/lat bbox (everything when none was given)."""
+    """(xmin, ymin, xmax, ymax) in the data's CRS of a lon/lat bbox (everything when none was given).
+    Runs in tasks: QGIS's default transform context, never the project (a QObject of the UI thread);
+    from a lon/lat box to a grid's own CRS no datum transformation of the project's applies."""
     if whole:
         return -1e300, -1e300, 1e300, 1e300
-    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject, QgsRectangle
+    from qgis.core import (
+        QgsCoordinateReferenceSystem,
+        QgsCoordinateTransform,
+        QgsCoordinateTransformContext,
+        QgsRectangle,
+    )
 
     crs = QgsCoordinateReferenceSystem.fromWkt(crs_wkt)
     if not crs.isValid():
         raise FluxInputError("The data's grid_mapping has a crs_wkt QGIS cannot read: it cannot be cut by area.")
-    transform = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"), crs, QgsProject.instance())
+    transform = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"), crs,
+                                       QgsCoordinateTransformContext())
     box = transform.transformBoundingBox(QgsRectangle(*bbox))
     return box.xMinimum(), box.yMinimum(), box.xMaximum(), box.yMaximum()
 

@@ -31,7 +31,7 @@ from ..core.dimensions import LEAD_TIME, Dimension, TimeAxis, describe_selection
 from ..core.errors import FluxError, FluxInputError
 from ..core.location import FluxLocation
 from ..core.styles import validate_colormap, validate_range
-from . import network, render_time
+from . import keys, netcache, network, render_time
 from .legend import apply_legend
 
 SPEC_PROPERTY = "earthmover_flux/spec"
@@ -301,7 +301,7 @@ def describe_variables(location, authcfg="", feedback=None):
             raise cannot_describe(exc, "WMS", "tiles, EDR or DAP2") from None
         variables = core_wms.parse_capabilities(response.body)
         # kept a few minutes: the layer's own provider reads the same document (render_time.py)
-        network.remember_answer(location.service_url(), response.body,
+        netcache.remember_answer(location.service_url(), response.body,
                                 response.headers.get("content-type", "text/xml"))
         return variables
     if location.protocol == "tiles":
@@ -353,7 +353,7 @@ def refresh_after_key_change(org="", project=None):
     return changed
 
 
-network.KEY_EVENTS.listeners["layers.refresh_after_key_change"] = refresh_after_key_change
+keys.KEY_EVENTS.listeners["layers.refresh_after_key_change"] = refresh_after_key_change
 
 
 def restore_legends(project=None):

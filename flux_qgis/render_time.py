@@ -31,7 +31,7 @@ from qgis.PyQt.QtCore import QDateTime, Qt, QUrl
 from ..core.dimensions import query_params
 from ..core.styles import encode_query, format_number, reorder, validate_colormap, validate_range
 from ..core.wms import WMS_VERSION
-from . import network
+from . import netcache
 
 PROVIDER = "wms"
 LAYER_CRS = "EPSG:4326"
@@ -190,4 +190,4 @@ def share_capabilities(spec):
     """Give the layer's provider the capabilities the plugin read for this service moments ago
     (layers.describe_variables), so making the layer costs no second download and parse on the
     server: on a 52,608-step axis that document is 1.1 MB. Without them the provider asks itself."""
-    return network.share_remembered(spec.location.service_url(), provider_capabilities_url(spec))
+    return netcache.share_remembered(spec.location.service_url(), provider_capabilities_url(spec))

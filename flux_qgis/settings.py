@@ -1,6 +1,12 @@
-"""Plugin preferences in QgsSettings. Never a secret here: only ids, names and URLs."""
+"""Plugin preferences in QgsSettings. Never a secret here: only ids, names and URLs.
+
+QgsSettings is read on the UI thread only. Worker threads (tasks, Processing in the background)
+read a snapshot of the plugin's keys that the UI thread keeps: :func:`load` takes it when the
+network engine starts, and every :func:`set_value` updates it.
+"""
 
 import os
+import threading
 
 from qgis.core import QgsSettings
 
@@ -17,12 +23,36 @@ def _key(name):
     return f"{PREFIX}/{name}"
 
 
+_SNAPSHOT = {}  # name -> value, of every key under PREFIX; for worker threads
+_LOADED = []
+
+
+def _on_ui_thread():
+    return threading.get_ident() == threading.main_thread().ident
+
+
+def load():
+    """Take the snapshot of the plugin's settings that worker threads read (UI thread)."""
+    settings = QgsSettings()
+    settings.beginGroup(PREFIX)
+    names = settings.allKeys()
+    snapshot = {name: settings.value(name) for name in names}
+    settings.endGroup()
+    _SNAPSHOT.clear()
+    _SNAPSHOT.update(snapshot)
+    _LOADED[:] = [True]
+
+
 def value(name, default=None):
-    return QgsSettings().value(_key(name), default)
+    if _on_ui_thread() or not _LOADED:
+        return QgsSettings().value(_key(name), default)
+    found = _SNAPSHOT.get(name)
+    return default if found is None else found
 
 
 def set_value(name, data):
     QgsSettings().setValue(_key(name), data)
+    _SNAPSHOT[name] = data
 
 
 def compute_url():

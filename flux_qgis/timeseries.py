@@ -38,7 +38,7 @@ from ..core.dimensions import (
     to_display,
 )
 from ..core.errors import FluxCancelled, FluxError, FluxInputError
-from . import network
+from . import keys, network
 
 MAX_CACHED_SERVICES = 32
 _collections = {}
@@ -68,7 +68,7 @@ def forget_collections():
         _collections.clear()
 
 
-network.KEY_EVENTS.listeners["timeseries.forget_collections"] = lambda _org: forget_collections()
+keys.KEY_EVENTS.listeners["timeseries.forget_collections"] = lambda _org: forget_collections()
 
 
 @dataclass

@@ -10,7 +10,7 @@ import itertools
 
 import pytest
 from earthmover_flux import api
-from earthmover_flux.flux_qgis import auth, network
+from earthmover_flux.flux_qgis import auth, netcache
 from qgis.core import QgsApplication, QgsNetworkAccessManager
 from render import render
 
@@ -18,8 +18,8 @@ FRESH = itertools.count(1)
 
 
 def cached(org):
-    return sorted(url.toString() for url in network.cached_urls()
-                  if network.is_flux_url(url.toString()) and network.org_of_url(url.toString()) == org)
+    return sorted(url.toString() for url in netcache.cached_urls()
+                  if netcache.is_flux_url(url.toString()) and netcache.org_of_url(url.toString()) == org)
 
 
 @pytest.fixture
@@ -39,10 +39,10 @@ def two_orgs(flux, credentials, project):
 
 
 def test_org_of_url():
-    assert network.org_of_url("https://h/v1/services/wms/my-org/climate/main/wms?x=1") == "my-org"
-    assert network.org_of_url("https://h/edge/v1/services/tiles/a%20b/r/main/tiles/0/0/0") == "a b"
-    assert network.org_of_url("https://api.h/compute/orgs/acme/services") == "acme"
-    assert network.org_of_url("https://tile.openstreetmap.org/1/0/0.png") == ""
+    assert netcache.org_of_url("https://h/v1/services/wms/my-org/climate/main/wms?x=1") == "my-org"
+    assert netcache.org_of_url("https://h/edge/v1/services/tiles/a%20b/r/main/tiles/0/0/0") == "a b"
+    assert netcache.org_of_url("https://api.h/compute/orgs/acme/services") == "acme"
+    assert netcache.org_of_url("https://tile.openstreetmap.org/1/0/0.png") == ""
 
 
 def test_a_changed_key_drops_only_its_orgs_cached_tiles(flux, two_orgs):

@@ -67,9 +67,11 @@ class FluxDock(QDockWidget):
         self.list_task = None  # the lists that load by themselves (refs, datasets...), beside self.task
         self._pending_list = None
         self._loaded = {}  # what each list was last loaded for: ("refs", org, repo) ...
+        self._asked = {}  # what each list was last asked for (its answer may be on the way)
         self.services = []
         self.after_save = None
         self.listed = None  # ((location, authcfg), variables) of the last 'List variables'
+        self._generations = {}  # list name -> number of its newest request (answers in order)
         self._build()
         self._load_state()
 
@@ -600,17 +602,33 @@ class FluxDock(QDockWidget):
         return cfg
 
     def _client_factory(self):
-        """Read the key on the UI thread (QGIS may ask for the master password here, never from a
-        worker thread); the returned factory makes the API client inside the task."""
+        """Unlock the auth database on the UI thread (QGIS may ask for the master password here,
+        never from a worker thread); the returned factory makes the API client inside the task.
+        The key itself never leaves the auth database but for the request: the network engine
+        adds it as the Bearer header on the UI thread."""
         org = self.org_edit.text().strip()
         cfg = self.auth_select.configId() or auth.find_config(org)
-        _user, token = auth.read_credentials(cfg)
+        auth.read_credentials(cfg)  # checks the config (and the master password) now, with a sentence
         api_url = settings.api_url()
 
         def make(feedback):
-            return ArraylakeClient(network.transport(feedback), org, token, api_url)
+            return ArraylakeClient(network.transport(feedback, bearer_authcfg=cfg), org, None, api_url)
 
         return make
+
+    # ------------------------------------------------------------- answers in order
+    # Each list (services, repositories, refs, datasets, variables) is written by the newest
+    # request only: an answer that arrives after a later request for the same list was made
+    # (the user moved on, or Make public listed the services again) is dropped.
+    def _next_generation(self, *lists):
+        stamp = {}
+        for name in lists:
+            self._generations[name] = self._generations.get(name, 0) + 1
+            stamp[name] = self._generations[name]
+        return stamp
+
+    def _is_newest(self, stamp, name):
+        return self._generations.get(name) == stamp.get(name)
 
     def _needs_org(self):
         try:
@@ -633,7 +651,9 @@ class FluxDock(QDockWidget):
             self.report_error(exc)
             return None
 
-        return self.start(tr("Testing the connection"), self._discover_work(make_client), self._discovered)
+        stamp = self._next_generation("services", "repos")
+        return self.start(tr("Testing the connection"), self._discover_work(make_client),
+                          lambda result: self._discovered(result, stamp))
 
     @staticmethod
     def _discover_work(make_client):
@@ -643,10 +663,12 @@ class FluxDock(QDockWidget):
 
         return work
 
-    def _discovered(self, result):
+    def _discovered(self, result, stamp):
         services, repos = result
-        self._fill_services(services)
-        self._fill_repos(repos)
+        if self._is_newest(stamp, "services"):
+            self._fill_services(services)
+        if self._is_newest(stamp, "repos"):
+            self._fill_repos(repos)
         self.report(tr("Connected to '{org}': {repos}, {services}.").format(
             org=self.org_edit.text().strip(),
             repos=plural(len(repos), tr("1 repository"), tr("{n} repositories")),
@@ -654,6 +676,7 @@ class FluxDock(QDockWidget):
 
     def refresh_lists(self):
         self._loaded.clear()
+        self._asked.clear()
         self.load_lists()
 
     # ------------------------------------------------------------- lists that load by themselves
@@ -679,8 +702,9 @@ class FluxDock(QDockWidget):
         def failed(exc):
             self.report_error(exc)
 
+        stamp = self._next_generation("services", "repos")
         return self.start_list(tr("Listing services and repositories"), self._discover_work(make_client),
-                               self._discovered, failed)
+                               lambda result: self._discovered(result, stamp), failed)
 
     def _meta_args(self):
         """(org, service, compute_url, authcfg) for api.list_refs/list_groups; None when nothing can be asked."""
@@ -716,13 +740,18 @@ class FluxDock(QDockWidget):
         key = ("refs", args[0], repo)
         if not force and self._loaded.get("refs") == key:
             return self.load_groups()
+        if not force and self._asked.get("refs") == key:
+            return None  # already on its way: its answer lists the datasets next
+        self._asked["refs"] = key
         org, service, compute_url, cfg = args
+
+        stamp = self._next_generation("refs")
 
         def work(feedback):
             return api.list_refs(org, repo, service=service, compute_url=compute_url, authcfg=cfg, feedback=feedback)
 
         def show(refs):
-            if self.repo_combo.currentText().strip() != repo:
+            if self.repo_combo.currentText().strip() != repo or not self._is_newest(stamp, "refs"):
                 return  # the user moved on: the newer request follows
             self._loaded["refs"] = key
             self._fill_refs(refs)
@@ -730,6 +759,8 @@ class FluxDock(QDockWidget):
             self.load_groups()
 
         def failed(exc):
+            if self._asked.get("refs") == key:
+                del self._asked["refs"]
             if not isinstance(exc, FluxCancelled):
                 self._hint(tr("Branches and tags not listed, type the ref: {reason}").format(reason=exc))
 
@@ -748,22 +779,28 @@ class FluxDock(QDockWidget):
             self._hint(tr("Datasets not listed: {reason}").format(reason=exc))
             return None
         key = ("groups", args[0], repo, ref)
-        if not force and self._loaded.get("groups") == key:
+        if not force and key in (self._loaded.get("groups"), self._asked.get("groups")):
             return None
+        self._asked["groups"] = key
         org, service, compute_url, cfg = args
+
+        stamp = self._next_generation("groups")
 
         def work(feedback):
             return api.list_groups(org, repo, ref, service=service, compute_url=compute_url, authcfg=cfg,
                                    feedback=feedback)
 
         def show(groups):
-            if (self.repo_combo.currentText().strip(), self.ref_combo.currentText().strip()) != (repo, ref):
+            if (self.repo_combo.currentText().strip(), self.ref_combo.currentText().strip()) != (repo, ref) \
+                    or not self._is_newest(stamp, "groups"):
                 return
             self._loaded["groups"] = key
             self._fill_groups(groups)
             self._hint("")
 
         def failed(exc):
+            if self._asked.get("groups") == key:
+                del self._asked["groups"]
             if not isinstance(exc, FluxCancelled):
                 self._hint(tr("Datasets not listed, type the group: {reason}").format(reason=exc))
 
@@ -847,7 +884,11 @@ class FluxDock(QDockWidget):
                                            authcfg=cfg, feedback=feedback)]
             return layers.describe_variables(loc, cfg, feedback)
 
+        stamp = self._next_generation("variables")
+
         def show(variables):
+            if not self._is_newest(stamp, "variables"):
+                return
             current = self.variable_combo.currentText()
             self.variable_combo.clear()
             for info in variables:
@@ -1005,6 +1046,8 @@ class FluxDock(QDockWidget):
             self.report_error(exc)
             return None
 
+        stamp = self._next_generation("services")  # a list still loading must not overwrite this one
+
         def work(feedback):
             client = make_client(feedback)
             deployment = None if name == service_type else name
@@ -1013,7 +1056,8 @@ class FluxDock(QDockWidget):
 
         def show(result):
             created, services = result
-            self._fill_services(services)
+            if self._is_newest(stamp, "services"):
+                self._fill_services(services)
             self.service_combo.setEditText(created.name)
             self.report(tr("The {type} service '{name}' is now public: anyone can read every repository "
                            "of '{org}' through it.").format(type=service_type, name=created.name, org=org),
