@@ -9,8 +9,12 @@
                 forecast/surface         datasets (groups with arrays), _meta/discovery/{repo}/{ref}
                   wind_speed             variables, from the dataset's WMS capabilities / tiles / EDR metadata
 
-QGIS calls ``createChildren`` in a worker thread, so the blocking network calls of the API are
-used there; a failure becomes an error item with the sentence. A variable is added (double-click,
+Every item is ``Fast``: QGIS calls its ``createChildren`` on the UI thread, never on the Browser's
+own worker threads (which would make Qt objects there: the thread rule, network/engine.py). An
+item whose children come from the network lists them in a background task (the API's blocking
+calls, through the network engine) and shows "Loading…" meanwhile; when the answer is in, the item
+refreshes itself and ``createChildren`` returns the children. A failure becomes an error item with
+the sentence. A variable is added (double-click,
 drag onto the map, context menu) through the same API as the dock, in a background task. Items hold
 names, the authcfg id and URLs only: never a key. The mime data of a dragged variable is a JSON
 description with the authcfg id (``providerKey`` = "earthmover_flux", ``layerType`` = "custom"),
@@ -32,11 +36,13 @@ from qgis.core import (
     QgsProject,
 )
 from qgis.gui import QgsCustomDropHandler, QgsDataItemGuiProvider, QgsGui
+from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QApplication, QInputDialog, QLineEdit, QMenu, QMessageBox
 
 from ..core.errors import FluxError
+from .tasks import run_in_background
 
 # scoped enums (QGIS >= 3.20, and the only spelling on QGIS 4 / PyQt6)
 POPULATED = Qgis.BrowserItemState.Populated
@@ -84,15 +90,58 @@ def _error_item(parent, exc):
     return QgsErrorItem(parent, text, parent.path() + "/error")
 
 
-def _leaf(item):
+def _loading_item(parent):
+    item = QgsDataItem(CUSTOM_ITEM, parent, tr("Loading…"), parent.path() + "/~loading", PROVIDER_KEY)
     item.setState(POPULATED)
+    item.setIcon(_icon("/mIconLoading.svg"))
     return item
+
+
+class ListingItem(QgsDataCollectionItem):
+    """An item whose children come from the network (see the module docstring).
+
+    Subclasses give ``listing()`` (a description for the task) and ``fetch(feedback)`` (runs in
+    the task: the API's blocking calls, returning plain data) and ``make_children(data)`` (UI
+    thread: the items)."""
+
+    def __init__(self, parent, name, path):
+        super().__init__(parent, name, path, PROVIDER_KEY)
+        self.setCapabilitiesV2(self.capabilities2() | FAST)
+        self._listed = None  # (data, error) of the finished listing, for the next createChildren
+        self._task = None
+
+    def listing(self):
+        return tr("Listing {name}").format(name=self.name())
+
+    def createChildren(self):  # noqa: N802 (QGIS API) - UI thread (Fast)
+        if self._listed is not None:
+            (data, error), self._listed = self._listed, None
+            if error is not None:
+                return [_error_item(self, error)]
+            try:
+                return self.make_children(data)
+            except Exception as exc:  # noqa: BLE001 - any failure is shown as an item, never raised into QGIS
+                return [_error_item(self, exc)]
+        if self._task is None:
+            self._task = run_in_background(self.listing(), self.fetch, self._fetched)
+        return [_loading_item(self)]
+
+    def _fetched(self, data, error):
+        self._task = None
+        if sip.isdeleted(self):
+            return
+        self._listed = (data, error)
+        self.refresh()  # Fast: createChildren again, now with the answer
+
+    def busy(self):
+        return self._task is not None
 
 
 # -- items --------------------------------------------------------------------------------------
 class FluxRootItem(QgsDataCollectionItem):
     def __init__(self, parent=None):
         super().__init__(parent, tr("Earthmover Flux"), ROOT_PATH, PROVIDER_KEY)
+        self.setCapabilitiesV2(self.capabilities2() | FAST)  # no network: the saved configs
         self.setIcon(plugin_icon())
         self.setToolTip(tr("Earthmover Flux: your organizations' services, repositories and datasets"))
 
@@ -100,21 +149,21 @@ class FluxRootItem(QgsDataCollectionItem):
         return [OrgItem(self, org, cfg) for org, cfg in saved_organizations()]
 
 
-class OrgItem(QgsDataCollectionItem):
+class OrgItem(ListingItem):
     def __init__(self, parent, org, authcfg):
-        super().__init__(parent, org, f"{ROOT_PATH}/{org}", PROVIDER_KEY)
+        super().__init__(parent, org, f"{ROOT_PATH}/{org}")
         self.org, self.authcfg = org, authcfg
         self.services = []
         self.setIcon(_icon("/mIconFolder.svg"))
         self.setToolTip(tr("Organization {org} (credentials: {cfg})").format(org=org, cfg=authcfg))
 
-    def createChildren(self):  # noqa: N802
+    def fetch(self, feedback):
         from .. import api
 
-        try:
-            self.services = api.list_services(self.org, authcfg=self.authcfg, interactive=False)
-        except Exception as exc:  # noqa: BLE001 - any failure is shown as an item, never raised into QGIS
-            return [_error_item(self, exc)]
+        return api.list_services(self.org, authcfg=self.authcfg, interactive=False, feedback=feedback)
+
+    def make_children(self, services):
+        self.services = services
         return [ServiceItem(self, s) for s in sorted(self.services, key=lambda s: s.name)]
 
     def service_for(self, protocol):
@@ -128,13 +177,13 @@ class OrgItem(QgsDataCollectionItem):
         return matching[0].name, api.service_compute_url(matching[0], self.org)
 
 
-class ServiceItem(QgsDataCollectionItem):
+class ServiceItem(ListingItem):
     def __init__(self, parent, service):
         from .. import api
 
         access = tr("public") if service.is_public else tr("private")
         name = f"{service.name} ({service.service_type}, {access})"
-        super().__init__(parent, name, f"{parent.path()}/{service.name}", PROVIDER_KEY)
+        super().__init__(parent, name, f"{parent.path()}/{service.name}")
         self.org, self.authcfg, self.service = parent.org, parent.authcfg, service
         self.compute_url = api.service_compute_url(service, parent.org)
         self.setIcon(_icon("/mIconWms.svg" if service.service_type in MAP_PROTOCOLS else "/mIconDbSchema.svg"))
@@ -146,32 +195,30 @@ class ServiceItem(QgsDataCollectionItem):
         return {"org": self.org, "authcfg": self.authcfg, "service": self.service.name,
                 "protocol": self.service.service_type, "compute_url": self.compute_url}
 
-    def createChildren(self):  # noqa: N802
+    def fetch(self, feedback):
         from .. import api
 
-        try:
-            repos = api.list_repos(self.org, service=self.service.name, authcfg=self.authcfg,
-                                   compute_url=self.compute_url)
-        except Exception as exc:  # noqa: BLE001
-            return [_error_item(self, exc)]
+        return api.list_repos(self.org, service=self.service.name, authcfg=self.authcfg,
+                              compute_url=self.compute_url, feedback=feedback)
+
+    def make_children(self, repos):
         return [RepoItem(self, repo) for repo in repos]
 
 
-class RepoItem(QgsDataCollectionItem):
+class RepoItem(ListingItem):
     def __init__(self, parent, repo):
-        super().__init__(parent, repo, f"{parent.path()}/{repo}", PROVIDER_KEY)
+        super().__init__(parent, repo, f"{parent.path()}/{repo}")
         self.ctx = dict(parent.context(), repo=repo)
         self.setIcon(_icon("/mIconDbSchema.svg"))
 
-    def createChildren(self):  # noqa: N802
+    def fetch(self, feedback):
         from .. import api
 
         ctx = self.ctx
-        try:
-            refs = api.list_refs(ctx["org"], ctx["repo"], service=ctx["service"], authcfg=ctx["authcfg"],
-                                 compute_url=ctx["compute_url"])
-        except Exception as exc:  # noqa: BLE001
-            return [_error_item(self, exc)]
+        return api.list_refs(ctx["org"], ctx["repo"], service=ctx["service"], authcfg=ctx["authcfg"],
+                             compute_url=ctx["compute_url"], feedback=feedback)
+
+    def make_children(self, refs):
         return [RefFolderItem(self, tr("Branches"), "branches", refs["branches"]),
                 RefFolderItem(self, tr("Tags"), "tags", refs["tags"])]
 
@@ -189,50 +236,49 @@ class RefFolderItem(QgsDataCollectionItem):
         return [RefItem(self, ref) for ref in self.refs]
 
 
-class RefItem(QgsDataCollectionItem):
+class RefItem(ListingItem):
     def __init__(self, parent, ref):
-        super().__init__(parent, ref, f"{parent.path()}/{ref}", PROVIDER_KEY)
+        super().__init__(parent, ref, f"{parent.path()}/{ref}")
         self.ctx = dict(parent.ctx, ref=ref)
         self.setIcon(_icon("/mActionHistory.svg" if parent.kind == "tags" else "/mIconFolder.svg"))
 
-    def createChildren(self):  # noqa: N802
+    def fetch(self, feedback):
         from .. import api
 
         ctx = self.ctx
-        try:
-            groups = api.list_groups(ctx["org"], ctx["repo"], ctx["ref"], service=ctx["service"],
-                                     authcfg=ctx["authcfg"], compute_url=ctx["compute_url"])
-        except Exception as exc:  # noqa: BLE001
-            return [_error_item(self, exc)]
+        return api.list_groups(ctx["org"], ctx["repo"], ctx["ref"], service=ctx["service"],
+                               authcfg=ctx["authcfg"], compute_url=ctx["compute_url"], feedback=feedback)
+
+    def make_children(self, groups):
         return [DatasetItem(self, group) for group in groups]
 
 
-class DatasetItem(QgsDataCollectionItem):
+class DatasetItem(ListingItem):
     def __init__(self, parent, group):
         label = group or tr("(root group)")
-        super().__init__(parent, label, f"{parent.path()}/{group or '.'}", PROVIDER_KEY)
+        super().__init__(parent, label, f"{parent.path()}/{group or '.'}")
         self.ctx = dict(parent.ctx, group=group)
         self.page_services = _page_services(parent)
         self.setIcon(_icon("/mIconRaster.svg"))
 
-    def createChildren(self):  # noqa: N802
+    def fetch(self, feedback):
         from .. import api
 
         ctx = self.ctx
         args = (ctx["org"], ctx["repo"], ctx["ref"], ctx["group"])
-        options = {"service": ctx["service"], "authcfg": ctx["authcfg"], "compute_url": ctx["compute_url"]}
-        try:
-            if ctx["protocol"] in MAP_PROTOCOLS:
-                names = [(v.name, v.units) for v in api.list_variables(*args, ctx["protocol"], **options)]
-            elif ctx["protocol"] == "edr":
-                names = [(p.name, getattr(p, "units", "")) for p in api.edr_parameters(*args, **options)]
-            else:  # dap2: the arrays of its DDS that lie on a grid (flux_qgis.dap2.list_variables)
-                from . import dap2
+        options = {"service": ctx["service"], "authcfg": ctx["authcfg"], "compute_url": ctx["compute_url"],
+                   "feedback": feedback}
+        if ctx["protocol"] in MAP_PROTOCOLS:
+            return [(v.name, v.units) for v in api.list_variables(*args, ctx["protocol"], **options)]
+        if ctx["protocol"] == "edr":
+            return [(p.name, getattr(p, "units", "")) for p in api.edr_parameters(*args, **options)]
+        # dap2: the arrays of its DDS that lie on a grid (flux_qgis.dap2.list_variables)
+        from . import dap2
 
-                loc = api.location(*args, "dap2", ctx["service"], ctx["compute_url"])
-                names = [(v.name, v.units) for v in dap2.list_variables(loc, ctx["authcfg"] or "")]
-        except Exception as exc:  # noqa: BLE001
-            return [_error_item(self, exc)]
+        loc = api.location(*args, "dap2", ctx["service"], ctx["compute_url"])
+        return [(v.name, v.units) for v in dap2.list_variables(loc, ctx["authcfg"] or "", feedback)]
+
+    def make_children(self, names):
         return [VariableItem(self, name, units) for name, units in names]
 
 
@@ -435,42 +481,55 @@ def new_connection(root_item, parent_widget=None):
     return cfg
 
 
-def make_public(service_item, parent_widget=None):
-    """Create a public deployment of the service's type, after the confirmation the dock also shows."""
+def make_public(service_item, parent_widget=None, on_done=None):
+    """Create a public deployment of the service's type, after the confirmation the dock also shows.
+    In a background task; ``on_done(service or None, error)`` on the UI thread. Returns the task, or
+    None when the user said no."""
     from .. import api
     from ..ui.dock import public_confirmation_text
 
-    service = service_item.service
+    service, org, cfg = service_item.service, service_item.org, service_item.authcfg
     name = f"{service.service_type}-public"[:16]
     if not confirm(parent_widget, tr("Make the service public?"),
-                   public_confirmation_text(service_item.org, service.service_type, name)):
+                   public_confirmation_text(org, service.service_type, name)):
         return None
-    try:
-        created = api._management(service_item.org, service_item.authcfg).create_service(
-            service.service_type, True, deployment_name=name)
-    except FluxError as exc:
-        _report(exc)
-        return None
-    service_item.parent().refresh()
-    return created
+    parent = service_item.parent()
+
+    def work(feedback):
+        return api.management_client(org, cfg, feedback=feedback).create_service(service.service_type, True,
+                                                                            deployment_name=name)
+
+    return _in_background(tr("Creating a public service"), work, parent, on_done)
 
 
-def delete_service(service_item, parent_widget=None):
+def delete_service(service_item, parent_widget=None, on_done=None):
+    """Delete the service after a confirmation, in a background task (``on_done(None, error)``).
+    Returns the task, or None when the user said no."""
     from .. import api
 
-    name, org = service_item.service.name, service_item.org
+    name, org, cfg = service_item.service.name, service_item.org, service_item.authcfg
     text = tr("Delete the {type} service '{name}' of '{org}'?\n\nEvery layer, script and web page that uses it "
               "stops working. This is what 'al compute disable {org} {name}' does.").format(
         type=service_item.service.service_type, name=name, org=org)
     if not confirm(parent_widget, tr("Delete the service?"), text):
-        return False
-    try:
-        api.delete_service(org, name, authcfg=service_item.authcfg)
-    except FluxError as exc:
-        _report(exc)
-        return False
-    service_item.parent().refresh()
-    return True
+        return None
+
+    def work(feedback):
+        api.delete_service(org, name, authcfg=cfg, feedback=feedback)
+
+    return _in_background(tr("Deleting the service {name}").format(name=name), work, service_item.parent(), on_done)
+
+
+def _in_background(description, work, refresh_item, on_done):
+    def done(result, error):
+        if error is not None:
+            _report(error)
+        elif refresh_item is not None and not sip.isdeleted(refresh_item):
+            refresh_item.refresh()
+        if on_done is not None:
+            on_done(result, error)
+
+    return run_in_background(description, work, done)
 
 
 def copy_as(info, kind):

@@ -12,8 +12,9 @@ import pytest
 from earthmover_flux import api
 from earthmover_flux.flux_qgis import browser
 from harness import ARTIFACTS
-from qgis.core import Qgis, QgsApplication, QgsErrorItem, QgsMimeDataUtils, QgsProject
+from qgis.core import Qgis, QgsApplication, QgsBrowserModel, QgsErrorItem, QgsMimeDataUtils, QgsProject
 from qgis.gui import QgsDataItemGuiContext, QgsGui
+from qgis.PyQt.QtCore import QModelIndex
 from qgis.PyQt.QtWidgets import QMenu
 from render import render
 from subprocess_qgis import NO_REAL_WINDOW, QGIS, XVFB, real_window_profile, run_real_window
@@ -29,20 +30,6 @@ def child(items, name):
     return found[0]
 
 
-def walk(flux, service="wms (wms, private)", repo="climate", ref="main", kind="Branches", dataset="(root group)"):
-    """Root -> org -> service -> repo -> branches/tags -> ref -> dataset: the items of each level."""
-    root = browser.FluxRootItem(None)
-    levels = {"root": root}
-    levels["orgs"] = root.createChildren()
-    levels["services"] = child(levels["orgs"], flux.org).createChildren()
-    levels["repos"] = child(levels["services"], service).createChildren()
-    levels["folders"] = child(levels["repos"], repo).createChildren()
-    levels["refs"] = child(levels["folders"], kind).createChildren()
-    levels["datasets"] = child(levels["refs"], ref).createChildren()
-    levels["variables"] = child(levels["datasets"], dataset).createChildren()
-    return levels
-
-
 def wait_for(condition, timeout=60):
     deadline = time.monotonic() + timeout
     while not condition():
@@ -51,18 +38,74 @@ def wait_for(condition, timeout=60):
         time.sleep(0.02)
 
 
-def test_each_level_lists_what_the_server_has(flux, credentials):
+class Tree:
+    """The Browser's own model (QgsBrowserModel) with the plugin's provider, walked as QGIS walks
+    it: fetchMore populates an item (every Flux item is Fast: createChildren on this, the UI,
+    thread, "Loading…" while its background task lists the children). Items come from the model
+    (``dataItem``), never from ``QgsDataItem.children()``, whose Python wrappers would take the
+    items over and delete them."""
+
+    def __init__(self):
+        self.model = QgsBrowserModel()
+        self.model.initialize()
+
+    def index(self, item_or_path):
+        if isinstance(item_or_path, QModelIndex):
+            return item_or_path
+        path = item_or_path if isinstance(item_or_path, str) else item_or_path.path()
+        index = self.model.findPath(path)
+        assert index.isValid(), f"{path!r} is not in the Browser"
+        return index
+
+    def items(self, item_or_path):
+        index = self.index(item_or_path)
+        return [self.model.dataItem(self.model.index(row, 0, index)) for row in range(self.model.rowCount(index))]
+
+    def expand(self, item_or_path, timeout=60):
+        index = self.index(item_or_path)
+        item = self.model.dataItem(index)
+        self.model.fetchMore(index)
+        wait_for(lambda: not (isinstance(item, browser.ListingItem) and item.busy()), timeout)
+        QgsApplication.processEvents()
+        assert item.state() == Qgis.BrowserItemState.Populated
+        return self.items(index)
+
+
+@pytest.fixture
+def tree(flux, credentials):
+    browser.register(None)
+    try:
+        yield Tree()
+    finally:
+        browser.unregister(None)
+
+
+def walk(tree, flux, service="wms (wms, private)", repo="climate", ref="main", kind="Branches",
+         dataset="(root group)"):
+    """Root -> org -> service -> repo -> branches/tags -> ref -> dataset: the items of each level."""
+    levels = {"root": tree.model.dataItem(tree.index(browser.ROOT_PATH))}
+    levels["orgs"] = tree.expand(browser.ROOT_PATH)
+    levels["services"] = tree.expand(child(levels["orgs"], flux.org))
+    levels["repos"] = tree.expand(child(levels["services"], service))
+    levels["folders"] = tree.expand(child(levels["repos"], repo))
+    levels["refs"] = tree.expand(child(levels["folders"], kind))
+    levels["datasets"] = tree.expand(child(levels["refs"], ref))
+    levels["variables"] = tree.expand(child(levels["datasets"], dataset))
+    return levels
+
+
+def test_each_level_lists_what_the_server_has(flux, tree):
     flux.clear_log()
-    levels = walk(flux, ref="main", dataset="forecast/surface")
+    levels = walk(tree, flux, ref="main", dataset="forecast/surface")
     assert flux.org in names(levels["orgs"])
     assert names(levels["services"]) == ["dap2 (dap2, private)", "edr (edr, private)", "tiles (tiles, private)",
                                          "wms (wms, private)"]
     assert names(levels["repos"]) == ["climate", "ocean", "weather"]
     assert names(levels["folders"]) == ["Branches", "Tags"]
-    assert names(levels["refs"]) == ["main", "dev"]
+    assert names(levels["refs"]) == ["dev", "main"]  # the Browser sorts by name
     assert names(levels["datasets"]) == ["(root group)", "forecast/surface"]
     assert names(levels["variables"]) == ["wind_speed"]
-    tags = child(levels["folders"], "Tags").createChildren()
+    tags = tree.expand(child(levels["folders"], "Tags"))
     assert names(tags) == ["v1"]
     # every list came from the server, with valid credentials
     log = flux.log()
@@ -79,30 +122,46 @@ def test_each_level_lists_what_the_server_has(flux, credentials):
     assert not [s for s in shown if flux.key in s]
 
 
-def test_children_load_in_qgis_worker_thread(flux, credentials):
-    root = browser.FluxRootItem(None)
-    org = child(root.createChildren(), flux.org)
-    org.populate()  # QGIS's own asynchronous populate: createChildren runs in a thread
-    wait_for(lambda: org.state() == Qgis.BrowserItemState.Populated)
-    assert "tiles (tiles, private)" in names(org.children())
+def test_children_load_in_a_task_while_the_item_shows_loading(flux, tree):
+    """QGIS's own populate: the item is Fast, so createChildren runs on the UI thread (never in the
+    Browser's worker threads) and shows "Loading…" at once; the services come from a background
+    task, and the item then refreshes itself with them."""
+    import threading
+
+    org = child(tree.expand(browser.ROOT_PATH), flux.org)
+    flux.set_faults({"match": "/api/compute", "latency": 1.0, "times": 1})
+    seen = []
+    real = browser.OrgItem.make_children
+    browser.OrgItem.make_children = lambda self, data: seen.append(threading.current_thread().name) or real(self, data)
+    try:
+        tree.model.fetchMore(tree.index(org))
+        assert names(tree.items(org)) == ["Loading…"] and org.busy()
+        wait_for(lambda: not org.busy())
+    finally:
+        browser.OrgItem.make_children = real
+    assert org.state() == Qgis.BrowserItemState.Populated
+    assert "tiles (tiles, private)" in names(tree.items(org)) and "Loading…" not in names(tree.items(org))
+    assert seen == [threading.main_thread().name]
 
 
-def test_failures_become_error_items_with_the_sentence(flux, credentials):
-    root = browser.FluxRootItem(None)
-    services = child(root.createChildren(), flux.org).createChildren()
+def test_failures_become_error_items_with_the_sentence(flux, tree):
+    services = tree.expand(child(tree.expand(browser.ROOT_PATH), flux.org))
     flux.set_faults({"match": "/_meta/discovery", "status": 404})
-    repos = child(services, "wms (wms, private)").createChildren()
+    repos = tree.expand(child(services, "wms (wms, private)"))
     assert len(repos) == 1 and isinstance(repos[0], QgsErrorItem)
     assert "discovery (_meta)" in repos[0].name()
     flux.set_faults({"match": "/api/compute", "status": 503})
-    org = child(root.createChildren(), flux.org).createChildren()
-    assert isinstance(org[0], QgsErrorItem) and "unavailable" in org[0].name()
+    org = child(tree.items(browser.ROOT_PATH), flux.org)
+    org.refresh()  # the context menu's Refresh: listed again
+    wait_for(lambda: not org.busy())
+    listed = tree.items(org)
+    assert isinstance(listed[0], QgsErrorItem) and "unavailable" in listed[0].name()
 
 
-def _air_item(flux, service="wms (wms, private)"):
+def _air_item(tree, flux, service="wms (wms, private)"):
     # tag v1, not main: the map tests of test_layers.py ask main's tiles and count the requests that reach
     # the server, which QGIS would answer from its tile cache had these tests asked the same URLs first
-    variables = walk(flux, service=service, kind="Tags", ref="v1")["variables"]
+    variables = walk(tree, flux, service=service, kind="Tags", ref="v1")["variables"]
     assert names(variables) == ["air"]
     return variables[0]
 
@@ -117,8 +176,8 @@ def assert_air_rendered(flux, layer, name):
     assert equator.green() > polar.green() + 60, (equator.getRgb(), polar.getRgb())
 
 
-def test_drag_a_variable_adds_a_layer_that_renders(flux, credentials, project):
-    item = _air_item(flux)
+def test_drag_a_variable_adds_a_layer_that_renders(flux, credentials, project, tree):
+    item = _air_item(tree, flux)
     assert item.hasDragEnabled()
     uris = item.mimeUris()
     assert len(uris) == 1
@@ -143,8 +202,8 @@ def test_drag_a_variable_adds_a_layer_that_renders(flux, credentials, project):
     assert getmaps and all(e["status"] == 200 and e["auth"] == "valid" for e in getmaps)
 
 
-def test_double_click_and_add_as_tiles(flux, credentials, project):
-    item = _air_item(flux)
+def test_double_click_and_add_as_tiles(flux, credentials, project, tree):
+    item = _air_item(tree, flux)
     added = []
     QgsProject.instance().layerWasAdded.connect(added.append)
     assert browser.FluxDataItemGuiProvider().handleDoubleClick(item, QgsDataItemGuiContext())
@@ -158,11 +217,11 @@ def test_double_click_and_add_as_tiles(flux, credentials, project):
     assert tiles and all(e["status"] == 200 and e["auth"] == "valid" for e in tiles)
 
 
-def test_a_service_with_its_own_url_is_browsed_and_added_there(flux, credentials, project):
+def test_a_service_with_its_own_url_is_browsed_and_added_there(flux, credentials, project, tree):
     flux._control("POST", "/_flux/deployments", {"org": flux.org, "name": "wms-edge", "service_type": "wms",
                                                  "path_prefix": "/edge"})
     flux.clear_log()
-    item = _air_item(flux, service="wms-edge (wms, private)")
+    item = _air_item(tree, flux, service="wms-edge (wms, private)")
     assert item.info["compute_url"] == f"{flux.base_url}/edge"
     layer = browser.add_variable(item.info)
     assert "/edge/v1/services/wms-edge/" in layer.source()
@@ -185,8 +244,8 @@ def menu_actions(item):
     return menu, found
 
 
-def test_context_menus_copy_and_delete_with_confirmation(flux, credentials, monkeypatch):
-    item = _air_item(flux)
+def test_context_menus_copy_and_delete_with_confirmation(flux, credentials, monkeypatch, tree):
+    item = _air_item(tree, flux)
     _menu, actions = menu_actions(item)
     assert {"Add as WMS Layer", "Add as Tiles Layer", "Copy as/curl command"} <= set(actions)
     actions["Copy as/curl command"].trigger()
@@ -194,10 +253,10 @@ def test_context_menus_copy_and_delete_with_confirmation(flux, credentials, monk
     assert copied.startswith("curl") and "/v1/services/wms/flux-demo/climate/v1/wms" in copied
     assert flux.key not in copied
 
-    root = browser.FluxRootItem(None)
+    root = tree.model.dataItem(tree.index(browser.ROOT_PATH))
     _menu, root_actions = menu_actions(root)
     assert "New Connection…" in root_actions
-    services = child(root.createChildren(), flux.org).createChildren()
+    services = tree.items(child(tree.items(browser.ROOT_PATH), flux.org))
     edr = child(services, "edr (edr, private)")
     _menu, service_actions = menu_actions(edr)
     assert {"Make Public…", "Delete Service…", "Refresh"} <= set(service_actions)
@@ -205,31 +264,38 @@ def test_context_menus_copy_and_delete_with_confirmation(flux, credentials, monk
     asked = []
     monkeypatch.setattr(browser, "confirm", lambda parent, title, text: asked.append(text) or False)
     flux.clear_log()
-    assert browser.delete_service(edr) is False
+    assert browser.delete_service(edr) is None
     assert "edr" in asked[0] and not [e for e in flux.log() if e["method"] == "DELETE"]
     monkeypatch.setattr(browser, "confirm", lambda parent, title, text: True)
-    assert browser.delete_service(edr) is True
+    outcome = []
+    assert browser.delete_service(edr, on_done=lambda result, error: outcome.append(error)) is not None
+    wait_for(lambda: outcome)
+    assert outcome == [None]
     assert "edr" not in [s.name for s in api.list_services(flux.org)]
 
     tiles = child(services, "tiles (tiles, private)")
-    created = browser.make_public(tiles)
-    assert created.name == "tiles-public" and created.is_public
+    made = []
+    browser.make_public(tiles, on_done=lambda result, error: made.append((result, error)))
+    wait_for(lambda: made)
+    created, error = made[0]
+    assert error is None and created.name == "tiles-public" and created.is_public
     assert [s.name for s in api.list_public_services(flux.org)] == ["tiles-public"]
 
 
-def test_new_connection_adds_an_organization(flux, credentials, monkeypatch):
+def test_new_connection_adds_an_organization(flux, credentials, monkeypatch, tree):
     from earthmover_flux.flux_qgis import auth
 
-    root = browser.FluxRootItem(None)
+    tree.expand(browser.ROOT_PATH)
+    root = tree.model.dataItem(tree.index(browser.ROOT_PATH))
     monkeypatch.setattr(browser, "ask_new_connection", lambda parent: (flux.other_org, flux.other_key))
     try:
         cfg = browser.new_connection(root)
         assert cfg and auth.find_config(flux.other_org) == cfg
-        orgs = root.createChildren()
+        orgs = tree.items(browser.ROOT_PATH)
         assert {flux.org, flux.other_org} <= set(names(orgs))
         other = child(orgs, flux.other_org)
         assert other.authcfg == cfg and flux.other_key not in other.toolTip()
-        assert names(other.createChildren()) == ["wms (wms, private)"]
+        assert names(tree.expand(other)) == ["wms (wms, private)"]
         monkeypatch.setattr(browser, "ask_new_connection", lambda parent: None)  # Cancel
         assert browser.new_connection(root) is None
     finally:
@@ -237,8 +303,8 @@ def test_new_connection_adds_an_organization(flux, credentials, monkeypatch):
 
 
 @pytest.mark.parametrize("service", ["edr (edr, private)"])
-def test_edr_datasets_list_parameters(flux, credentials, service):
-    variables = walk(flux, service=service)["variables"]
+def test_edr_datasets_list_parameters(flux, credentials, service, tree):
+    variables = walk(tree, flux, service=service)["variables"]
     assert names(variables) == ["air"]
     # a variable of an EDR service is added on a map service of the org
     args = browser.layer_arguments(variables[0].info)

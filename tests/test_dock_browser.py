@@ -9,7 +9,7 @@ import qgis.utils
 from earthmover_flux import api
 from qgis.core import QgsPointXY, QgsProject, QgsRectangle
 from qgis.PyQt.QtCore import Qt
-from test_browser import menu_actions, names, walk
+from test_browser import Tree, menu_actions, names, walk
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def idle(qtbot, dock):
 
 
 def test_dap2_subset_from_the_browser(plugin, flux, qtbot, tmp_path):
-    variables = walk(flux, service="dap2 (dap2, private)", ref="dev")["variables"]
+    variables = walk(Tree(), flux, service="dap2 (dap2, private)", ref="dev")["variables"]
     assert names(variables) == ["air"], "a dap2 dataset lists its grids (the DDS), not an error"
     _menu, actions = menu_actions(variables[0])
     assert {"EDR at Points…", "DAP2 Subset…"} <= set(actions)
@@ -66,7 +66,7 @@ def test_dap2_subset_from_the_browser(plugin, flux, qtbot, tmp_path):
 
 
 def test_edr_at_points_from_the_browser(plugin, flux, qtbot):
-    variables = walk(flux, service="wms (wms, private)", ref="main")["variables"]
+    variables = walk(Tree(), flux, service="wms (wms, private)", ref="main")["variables"]
     air = next(v for v in variables if v.name() == "air")
     _menu, actions = menu_actions(air)
     actions["EDR at Points…"].trigger()

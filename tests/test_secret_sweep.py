@@ -15,6 +15,7 @@ item names, paths, tooltips, mime URIs and copied text, the local server's reque
 import base64
 import json
 import logging
+import time
 import zipfile
 from urllib.parse import quote
 
@@ -153,14 +154,18 @@ def test_no_flow_leaves_the_key_anywhere(flux, master_password, project, iface, 
         # the Browser: every item's name, path and tooltip, the mime data of its variables, what its
         # "Copy as" puts on the clipboard, and the dock it opens for EDR / DAP2
         from earthmover_flux.flux_qgis import browser
-        from qgis.core import QgsMimeDataUtils
+        from qgis.core import QgsBrowserModel, QgsMimeDataUtils
         from qgis.gui import QgsDataItemGuiContext
         from qgis.PyQt.QtWidgets import QMenu
 
-        stack, variables, alive = [browser.FluxRootItem(None)], [], []
+        # walked as QGIS's Browser walks it: its own model (items from dataItem, never children())
+        model = QgsBrowserModel()
+        model.initialize()
+        stack, variables = [model.findPath(browser.ROOT_PATH)], []
+        assert stack[0].isValid()
         while stack:
-            item = stack.pop()
-            alive.append(item)  # as QGIS's tree holds them: a child looks up its parents
+            index = stack.pop()
+            item = model.dataItem(index)
             browser_texts.extend([item.name(), item.path(), item.toolTip()])
             if isinstance(item, browser.VariableItem):
                 variables.append(item)
@@ -170,7 +175,12 @@ def test_no_flow_leaves_the_key_anywhere(flux, master_password, project, iface, 
                     browser_texts.append(bytes(QgsMimeDataUtils.encodeUriList(uris).data(
                         "application/x-vnd.qgis.qgis.uri")).decode("latin-1"))
             elif not (isinstance(item, browser.RepoItem) and item.name() != "climate"):
-                stack.extend(item.createChildren())
+                model.fetchMore(index)  # Fast items: "Loading…" at once, the children from a task
+                deadline = time.monotonic() + 60
+                while isinstance(item, browser.ListingItem) and item.busy() and time.monotonic() < deadline:
+                    QApplication.processEvents()
+                    time.sleep(0.01)
+                stack.extend(model.index(row, 0, index) for row in range(model.rowCount(index)))
         assert {v.info["protocol"] for v in variables} >= {"wms", "tiles", "edr", "dap2"}
         for variable in variables[:8]:
             menu = QMenu()
