@@ -46,7 +46,7 @@ VENV=/opt/flux-venv
 # QT_QPA_PLATFORM=offscreen; xvfb/xauth let the tests that start the real `qgis` window run here
 # too. The venv gets pip from python3-venv's ensurepip, so no python3-pip. The pip list is the
 # host's test requirements, so every QGIS version runs the suite with the same tools.
-APT_PACKAGES="qgis python3-qgis qgis-providers python3-venv ca-certificates xvfb xauth curl git make zip unzip imagemagick pyqt5-dev-tools qttools5-dev-tools ${QGIS_CHROOT_EXTRA_PACKAGES:-}"
+APT_PACKAGES="qgis python3-qgis qgis-providers python3-venv ca-certificates xvfb xauth curl git make zip unzip imagemagick pyqt5-dev-tools qttools5-dev-tools gdb ${QGIS_CHROOT_EXTRA_PACKAGES:-}"
 REQUIREMENTS_FILE="$(cd "$(dirname "$0")/.." && pwd)/tests/requirements.txt"
 PIP_PACKAGES="$(sed -e 's/#.*//' "$REQUIREMENTS_FILE" | xargs) ${QGIS_CHROOT_EXTRA_PIP:-}"
 RECIPE="v2 suite=$SUITE mirror=$MIRROR security=$SECURITY_MIRROR apt=[$(echo $APT_PACKAGES)]"

@@ -19,35 +19,42 @@ from harness import APP, MASTER_PASSWORD, PROFILE_DIR  # noqa: E402  (starts QGI
 from qgis.core import Qgis, QgsApplication, QgsProject  # noqa: E402
 
 # A test that runs longer than this is taken as hung. Python's signal-based --timeout cannot end a
-# hang in native code (the UI thread blocked in Qt or QGIS, or two threads each waiting for what
-# the other holds), so faulthandler's watchdog thread, which needs neither the UI thread nor the
-# GIL, writes every thread's stack to tests/artifacts/.../hang-stacks.txt and ends the process.
-# scripts/rerun_if_hung.sh prints those stacks and runs that QGIS version again (at most twice more).
+# hang in native code (two threads each waiting for what the other holds), so a watchdog process
+# (tests/watchdog.py), told when each test starts and ends, writes every thread's Python stack
+# (faulthandler, on SIGUSR2) and native stack (gdb) to tests/artifacts/.../hang-stacks.txt and ends
+# the run. A hang fails the run; nothing runs it again.
 HANG_SECONDS = int(os.environ.get("FLUX_TEST_HANG_SECONDS", "300"))
-_HANG_FILE = []
+_WATCHDOG = []
+
+
+def _watchdog():
+    if not _WATCHDOG:
+        import faulthandler
+        import signal
+        import subprocess
+
+        from harness import ARTIFACTS
+
+        stacks = ARTIFACTS / "hang-stacks.txt"
+        stacks.write_text("")
+        python_stacks = open(stacks, "a")  # noqa: SIM115 (open for the session: faulthandler writes into it)
+        faulthandler.register(signal.SIGUSR2, file=python_stacks, all_threads=True)
+        proc = subprocess.Popen([sys.executable, str(Path(__file__).parent / "watchdog.py"), str(os.getpid()),
+                                 str(stacks)], stdin=subprocess.PIPE, text=True)
+        _WATCHDOG.extend([proc, python_stacks])
+    return _WATCHDOG[0]
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item, nextitem):  # noqa: ARG001 (pytest hook)
-    import faulthandler
-
-    from harness import ARTIFACTS
-
-    if not _HANG_FILE:
-        _HANG_FILE.append(open(ARTIFACTS / "hang-stacks.txt", "w"))  # noqa: SIM115 (open for the session)
-    stacks = _HANG_FILE[0]
-    stacks.seek(0)
-    stacks.truncate()
-    stacks.write(f"HUNG: {item.nodeid} ran over {HANG_SECONDS} s (QGIS {Qgis.QGIS_VERSION}); every thread:\n")
-    stacks.flush()
-    faulthandler.dump_traceback_later(HANG_SECONDS, exit=True, file=stacks)
+    watchdog = _watchdog()
+    watchdog.stdin.write(f"arm {HANG_SECONDS} {item.nodeid} (QGIS {Qgis.QGIS_VERSION})\n")
+    watchdog.stdin.flush()
     try:
         yield
     finally:
-        faulthandler.cancel_dump_traceback_later()
-        stacks.seek(0)
-        stacks.truncate()
-        stacks.flush()
+        watchdog.stdin.write("disarm\n")
+        watchdog.stdin.flush()
 
 
 def pytest_report_header(config):
@@ -211,3 +218,50 @@ def _no_task_left_running(request):
         time.sleep(0.05)
     left = [task.description() for task in manager.activeTasks()]
     print(f"\nTASKS LEFT RUNNING after {request.node.nodeid}: {left}")
+
+
+# -- the thread rule, watched in every test ------------------------------------------------------
+# Only the UI thread may create, read or delete Qt network objects (flux_qgis/engine.py says why).
+# Every Python call of Qt's and QGIS's request methods passes through this guard, which lets it
+# through unchanged and notes the calls made from any other thread; a test during which one was
+# made fails, naming the call and where it came from.
+_OFF_THREAD_CALLS = []
+
+
+def _guard_network_methods():
+    import threading
+    import traceback
+
+    from qgis.core import QgsBlockingNetworkRequest, QgsNetworkAccessManager, QgsNetworkContentFetcher
+    from qgis.PyQt.QtNetwork import QNetworkAccessManager
+
+    def guarded(cls, name):
+        original = getattr(cls, name)
+
+        def call(self, *args, **kwargs):
+            if threading.current_thread() is not threading.main_thread():
+                where = "".join(traceback.format_stack(limit=8)[:-1])
+                _OFF_THREAD_CALLS.append(f"{cls.__name__}.{name} on thread "
+                                         f"{threading.current_thread().name}:\n{where}")
+            return original(self, *args, **kwargs)
+
+        setattr(cls, name, call)
+
+    for name in ("get", "post", "put", "head", "deleteResource", "sendCustomRequest"):
+        guarded(QNetworkAccessManager, name)
+    for name in ("blockingGet", "blockingPost"):
+        guarded(QgsNetworkAccessManager, name)
+    for name in ("get", "post", "put", "head", "deleteResource"):
+        guarded(QgsBlockingNetworkRequest, name)
+    guarded(QgsNetworkContentFetcher, "fetchContent")
+
+
+_guard_network_methods()
+
+
+@pytest.fixture(autouse=True)
+def _no_network_call_off_the_ui_thread():
+    del _OFF_THREAD_CALLS[:]
+    yield
+    calls, _OFF_THREAD_CALLS[:] = list(_OFF_THREAD_CALLS), []
+    assert not calls, f"{len(calls)} Qt network call(s) off the UI thread; the first:\n{calls[0]}"
