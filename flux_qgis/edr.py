@@ -46,7 +46,7 @@ from ..core.dimensions import (
 from ..core.dimensions import find as find_dimension
 from ..core.dimensions import resolve as resolve_dimensions
 from ..core.errors import FluxError, FluxInputError
-from . import network
+from . import metadata, network
 
 QUERY_PROPERTY = "earthmover_flux/edr"
 TIME_FIELD = "time"
@@ -89,12 +89,11 @@ class EdrResult:
 def describe_collection(location, authcfg="", feedback=None):
     """The service's collection metadata: parameters, the data's bbox and its other axes."""
     try:
-        response = network.get(core_edr.metadata_url(location), "the EDR collection metadata", authcfg, feedback)
+        return metadata.edr_collection(location, authcfg, feedback)  # read once per session
     except FluxError as exc:
         from .layers import cannot_describe
 
         raise cannot_describe(exc, "EDR", "DAP2 or tiles") from None
-    return core_edr.parse_collection(response.body)
 
 
 def describe_parameters(location, authcfg="", feedback=None):

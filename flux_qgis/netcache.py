@@ -3,12 +3,11 @@
 UI thread only (the cache is a Qt object of the main network manager). The plugin's own requests
 never read or write the cache (engine.py); QGIS's WMS and XYZ providers do, so answers fetched
 under a key are dropped when that key changes or is refused, and a capabilities document the
-plugin has just read is put there for the layer's own provider to take instead of asking again.
+plugin has read is put there for a layer's own provider to take instead of asking again
+(metadata.share_with_provider).
 """
 
 import os
-import threading
-import time
 
 from qgis.core import QgsApplication, QgsNetworkAccessManager, QgsSettings
 from qgis.PyQt.QtCore import QByteArray, QDateTime, QUrl
@@ -51,9 +50,6 @@ def forget_cached_answers(org=""):
     else in the cache (other organizations, other plugins, OSM tiles...) stays. Returns how many
     entries were dropped.
     """
-    with _RECENT_LOCK:
-        for key in [k for k in _RECENT if not org or org_of_url(k) == org]:
-            del _RECENT[key]
     cache = QgsNetworkAccessManager.instance().cache()
     if cache is None:
         return 0
@@ -63,33 +59,6 @@ def forget_cached_answers(org=""):
         if is_flux_url(text) and (not org or org_of_url(text) == org) and cache.remove(url):
             dropped += 1
     return dropped
-
-
-# key -> (monotonic time, body, content type): documents read lately, to share with QGIS. Written
-# by tasks (layers.describe_variables), read on the UI thread: under a lock.
-_RECENT = {}
-_RECENT_LOCK = threading.Lock()
-RECENT_SECONDS = 300
-RECENT_MAX = 4  # a WMS capabilities document of a long time axis is about a megabyte
-
-
-def remember_answer(key, body, content_type):
-    """Keep a document the plugin just read (``key``: usually its URL without the query)."""
-    with _RECENT_LOCK:
-        _RECENT.pop(key, None)
-        _RECENT[key] = (time.monotonic(), bytes(body), content_type)
-        while len(_RECENT) > RECENT_MAX:
-            _RECENT.pop(next(iter(_RECENT)))
-
-
-def share_remembered(key, url, seconds=120):
-    """Put the document remembered under ``key`` into QGIS's disk cache as the answer to ``url``
-    (see share_answer), if it was read less than RECENT_SECONDS ago."""
-    with _RECENT_LOCK:
-        entry = _RECENT.get(key)
-    if entry is None or time.monotonic() - entry[0] > RECENT_SECONDS:
-        return False
-    return share_answer(url, entry[1], entry[2], seconds)
 
 
 def share_answer(url, body, content_type, seconds=120):

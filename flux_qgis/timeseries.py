@@ -18,7 +18,6 @@ Network part only (thread-safe, returns plain data): the chart dock (ui/timeseri
 import bisect
 import json
 import math
-import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -38,37 +37,22 @@ from ..core.dimensions import (
     to_display,
 )
 from ..core.errors import FluxCancelled, FluxError, FluxInputError
-from . import keys, network
-
-MAX_CACHED_SERVICES = 32
-_collections = {}
-_lock = threading.Lock()
+from . import metadata, network
 
 
 def collection_for(location, authcfg="", feedback=None):
-    """(EdrCollection, requests made): the service's metadata, read once per service and authcfg."""
-    key = (location.service_url(), authcfg or "")
-    with _lock:
-        cached = _collections.get(key)
-    if cached is not None:
-        return cached, 0
+    """(EdrCollection, requests made): the service's metadata, read once per session (metadata.py)."""
     from .edr import describe_collection
 
+    before = metadata.reads["edr"]
     collection = describe_collection(location, authcfg, feedback)
-    with _lock:
-        if len(_collections) >= MAX_CACHED_SERVICES:
-            _collections.clear()
-        _collections[key] = collection
-    return collection, 1
+    return collection, metadata.reads["edr"] - before
 
 
 def forget_collections():
     """Drop the cached metadata (after a key change, or in tests)."""
-    with _lock:
-        _collections.clear()
+    metadata.forget()
 
-
-keys.KEY_EVENTS.listeners["timeseries.forget_collections"] = lambda _org: forget_collections()
 
 
 @dataclass

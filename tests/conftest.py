@@ -265,3 +265,13 @@ def _no_network_call_off_the_ui_thread():
     yield
     calls, _OFF_THREAD_CALLS[:] = list(_OFF_THREAD_CALLS), []
     assert not calls, f"{len(calls)} Qt network call(s) off the UI thread; the first:\n{calls[0]}"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_dataset_metadata():
+    """The plugin keeps what a dataset's services said for the QGIS session (flux_qgis/metadata.py);
+    every test starts a session of its own there, so a fault or a count of requests is its own."""
+    from earthmover_flux.flux_qgis import metadata
+
+    metadata.forget()
+    yield
