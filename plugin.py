@@ -25,6 +25,8 @@ class FluxPlugin:
         self.layer_page_factory = None
         self.identify_hook = None
         self.project_watcher = None
+        self.project_open = None
+        self.time_notice = None
         self.pending_relink = []
         self.timeseries_action = None
         self.timeseries_controller = None
@@ -58,6 +60,14 @@ class FluxPlugin:
 
         self.project_watcher = ProjectWatcher()
         QgsProject.instance().readProject.connect(self._project_read)
+        from .flux_qgis.project_open import ProjectOpenWatcher
+
+        # a project's Flux datasets: their capabilities read at once, before its layers are made
+        self.project_open = ProjectOpenWatcher(QgsProject.instance())
+        QgsProject.instance().crsChanged.connect(self._project_crs_changed)
+        from .ui.time_notice import TilesTimeNotice
+
+        self.time_notice = TilesTimeNotice(self.iface)  # where a tiles layer cannot draw a render's time
         from .flux_qgis import browser
 
         browser.register(self.iface)  # the Browser panel's "Earthmover Flux" (no network until expanded)
@@ -88,6 +98,11 @@ class FluxPlugin:
 
         self.timeseries_controller = timeseries.controller(self.iface, self.timeseries_action)
         return self.timeseries_controller.set_active(checked)
+
+    def _project_crs_changed(self):
+        from .flux_qgis.layers import follow_project_crs
+
+        follow_project_crs()  # Flux WMS layers ask their images in the map's CRS where the server draws in it
 
     # ------------------------------------------------------------ shared projects
     def _project_read(self, _document):
@@ -193,6 +208,13 @@ class FluxPlugin:
             QgsProject.instance().readProject.disconnect(self._project_read)
             self.project_watcher.disconnect()
             self.project_watcher = None
+        if self.time_notice is not None:
+            self.time_notice.disconnect()
+            self.time_notice = None
+        if self.project_open is not None:
+            QgsProject.instance().crsChanged.disconnect(self._project_crs_changed)
+            self.project_open.disconnect()
+            self.project_open = None
         if self.temporal_sync is not None:
             self.temporal_sync.disconnect_all()
             self.temporal_sync = None

@@ -7,6 +7,9 @@ cut the tile with ``tile={x},{y},{z}``.
 """
 
 import json
+import math
+import re
+from urllib.parse import unquote
 
 from .dimensions import VERTICAL, Dimension, lead_time_dimension, looks_like_lead_time, query_params
 from .errors import FluxError
@@ -16,10 +19,29 @@ WMS_VERSION = "1.3.0"
 TILE_SIZE = 256
 
 
+def capabilities_query():
+    """GetCapabilities' query. VERSION is mandatory here: without it xpublish-wms answers 422."""
+    return encode_query([("service", "WMS"), ("version", WMS_VERSION), ("request", "GetCapabilities")])
+
+
+# A forecast layer's URL path ends in this marker (flux_qgis/forecast_time.py takes it out of every
+# request and turns each render's valid time into the run and its lead time)
+FORECAST_MARKER = ";flux-forecast="
+
+
+def provider_capabilities_request(url):
+    """The GetCapabilities URL QGIS's WMS provider asks for a layer whose source ``url`` is ``url``
+    (its prepareUri: the URL percent-decoded, then ``SERVICE=WMS&REQUEST=GetCapabilities``), as it
+    reaches the network after the forecast marker is taken out."""
+    head, sep, query = unquote(url).partition("?")
+    head = head.split(FORECAST_MARKER, 1)[0]
+    base = head + sep + query
+    joiner = "" if base.endswith(("?", "&")) else ("&" if sep else "?")
+    return base + joiner + "SERVICE=WMS&REQUEST=GetCapabilities"
+
+
 def capabilities_url(location):
-    # VERSION is mandatory here: without it xpublish-wms answers 422
-    return location.service_url() + "?" + encode_query(
-        [("service", "WMS"), ("version", WMS_VERSION), ("request", "GetCapabilities")])
+    return location.service_url() + "?" + capabilities_query()
 
 
 def metadata_url(location, variable, item, time=None, dimensions=(), selected=None, bbox=None):
@@ -186,3 +208,49 @@ def parse_layer_details(body):
     return VariableInfo(name=str(data.get("layerName") or ""), title=str(data.get("long_name") or ""),
                         units=str(data.get("units") or ""), bbox=bbox,
                         times=[str(t) for t in (data.get("timesteps") or [])])
+
+
+# -- capabilities QGIS's WMS provider can use in any CRS the server lists ------------------------
+# xpublish-wms lists EPSG:4326, EPSG:3857 and CRS:84 for every layer but gives a BoundingBox for
+# EPSG:4326 only, in lon/lat order, and no EX_GeographicBoundingBox. QGIS's WMS provider then cannot
+# work out a layer's extent in EPSG:3857 ("Cannot calculate extent": the layer is invalid), so
+# Flux layers had to be EPSG:4326 layers that QGIS reprojected for a web map (3-5x the render time).
+# The plugin hands the provider this augmented copy instead (through QGIS's network cache).
+MERCATOR_LAT = 85.0511287798  # the latitude where EPSG:3857's square world ends
+_EARTH_RADIUS = 6378137.0
+_NUM = r'"([-+\d.eE]+)"'
+_BBOX_4326_RE = re.compile(rf'<BoundingBox CRS="EPSG:4326" minx={_NUM} miny={_NUM} maxx={_NUM} maxy={_NUM}\s*/>')
+
+
+def mercator(lon, lat):
+    """EPSG:3857 metres of a lon/lat point (lat clamped to the square world)."""
+    lat = max(-MERCATOR_LAT, min(MERCATOR_LAT, lat))
+    x = math.radians(lon) * _EARTH_RADIUS
+    y = math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) * _EARTH_RADIUS
+    return x, y
+
+
+def _boxes(match):
+    west, south, east, north = (float(v) for v in match.groups())
+    if east > 180:  # data on 0..360 longitudes: the whole world in -180..180, unless all east of 180
+        west, east = (west - 360, east - 360) if west >= 180 else (-180.0, 180.0)
+    south, north = max(-90.0, south), min(90.0, north)
+    geographic = (f"<EX_GeographicBoundingBox><westBoundLongitude>{format_number(west)}</westBoundLongitude>"
+                  f"<eastBoundLongitude>{format_number(east)}</eastBoundLongitude>"
+                  f"<southBoundLatitude>{format_number(south)}</southBoundLatitude>"
+                  f"<northBoundLatitude>{format_number(north)}</northBoundLatitude></EX_GeographicBoundingBox>")
+    (x0, y0), (x1, y1) = mercator(west, south), mercator(east, north)
+    web = f'<BoundingBox CRS="EPSG:3857" minx="{x0:.2f}" miny="{y0:.2f}" maxx="{x1:.2f}" maxy="{y1:.2f}" />'
+    crs84 = (f'<BoundingBox CRS="CRS:84" minx="{format_number(west)}" miny="{format_number(south)}" '
+             f'maxx="{format_number(east)}" maxy="{format_number(north)}" />')
+    return geographic + match.group(0) + web + crs84
+
+
+def augment_capabilities(xml_bytes):
+    """The capabilities with, for every layer that has an EPSG:4326 BoundingBox and no geographic
+    box, an EX_GeographicBoundingBox and BoundingBoxes for EPSG:3857 (clamped to Web Mercator's
+    latitudes, so global data gets a finite extent) and CRS:84. Anything else stays byte for byte."""
+    text = xml_bytes.decode("utf-8") if isinstance(xml_bytes, bytes) else xml_bytes
+    if "EX_GeographicBoundingBox" in text:
+        return text.encode("utf-8")
+    return _BBOX_4326_RE.sub(_boxes, text).encode("utf-8")

@@ -31,7 +31,7 @@ from ..core.dimensions import LEAD_TIME, Dimension, TimeAxis, describe_selection
 from ..core.errors import FluxError, FluxInputError
 from ..core.location import FluxLocation
 from ..core.styles import validate_colormap, validate_range
-from . import keys, netcache, network, render_time
+from . import keys, metadata, network, render_time
 from .legend import apply_legend
 
 SPEC_PROPERTY = "earthmover_flux/spec"
@@ -109,9 +109,9 @@ class LayerSpec:
         return f"{name} {selection}" if selection else name
 
 
-def layer_uri(spec, authcfg=""):
+def layer_uri(spec, authcfg="", crs=render_time.LAYER_CRS):
     if render_time.supports_render_time(spec):
-        return render_time.wms_source(spec, authcfg)  # WMS-T: each render asks for its own time
+        return render_time.wms_source(spec, authcfg, crs)  # WMS-T: each render asks for its own time
     uri = QgsDataSourceUri()
     uri.setParam("type", "xyz")
     uri.setParam("url", spec.tile_template())
@@ -137,6 +137,22 @@ def spec_of(layer):
         return LayerSpec.from_json(text)
     except (ValueError, KeyError, TypeError, FluxError):
         return None
+
+
+def source_crs(layer):
+    """The CRS a Flux WMS layer asks its images in (its source's ``crs``)."""
+    uri = QgsDataSourceUri()
+    uri.setEncodedUri(layer.source())
+    return uri.param("crs") or render_time.LAYER_CRS
+
+
+def crs_for_new_layer(spec, authcfg, project=None):
+    """The project's CRS where the server draws in it and QGIS's provider can be given the
+    capabilities to place the layer there (UI thread); EPSG:4326 otherwise."""
+    crs = render_time.native_crs((project or QgsProject.instance()).crs().authid(), spec)
+    if not render_time.share_capabilities(spec, authcfg, fetch=crs != render_time.LAYER_CRS):
+        return render_time.LAYER_CRS  # the provider reads the server's own capabilities: EPSG:4326 only
+    return crs
 
 
 def qdatetime_of(seconds):
@@ -167,6 +183,27 @@ def layer_time_range(spec):
         return QgsDateTimeRange(qdatetime_of(start + leads[0]), qdatetime_of(start + leads[-1] + spacing),
                                 True, False)
     return time_range(spec.time_axis)
+
+
+def step_time_range(spec):
+    """The span a tiles layer's one step covers (the step to the next one): renders at another
+    time leave the layer out rather than draw this step's image (layers.make_layer)."""
+    lead = spec.lead_dimension
+    start = parse_iso(spec.time) if spec.time else None
+    if lead is not None and start is not None:
+        from ..core.dimensions import lead_time_seconds
+
+        leads = lead_time_seconds(lead)
+        chosen = dict(zip(lead.values, leads)).get(spec.selected.get(lead.name), leads[0])
+        later = [v for v in leads if v > chosen]
+        end = min(later) if later else chosen + (leads[-1] - leads[-2] if len(leads) > 1 else 3600.0)
+        return QgsDateTimeRange(qdatetime_of(start + chosen), qdatetime_of(start + end), True, False)
+    axis = spec.time_axis
+    if not axis or axis.raw or start is None:
+        return None
+    index = axis.nearest_index(start)
+    end = axis.seconds(index + 1) if index + 1 < len(axis) else start + max(axis.typical_step(), 0.001)
+    return QgsDateTimeRange(qdatetime_of(start), qdatetime_of(end), True, False)
 
 
 def changes_for_range(spec, temporal_range):
@@ -223,9 +260,8 @@ def make_layer(spec, authcfg="", name=None):
     spec.value_range = validate_range(spec.value_range)
     if spec.time_axis and not spec.time:
         spec.time = spec.time_axis.first()
-    if render_time.supports_render_time(spec):
-        render_time.share_capabilities(spec)
-    layer = QgsRasterLayer(layer_uri(spec, authcfg), name or spec.layer_name(), "wms")
+    crs = crs_for_new_layer(spec, authcfg) if render_time.supports_render_time(spec) else render_time.LAYER_CRS
+    layer = QgsRasterLayer(layer_uri(spec, authcfg, crs), name or spec.layer_name(), "wms")
     if not layer.isValid():
         error = layer.error()
         summary = error.summary() if not error.isEmpty() else "the XYZ provider rejected the source"
@@ -247,7 +283,7 @@ def make_layer(spec, authcfg="", name=None):
     extent = web_mercator_extent(spec.bbox)
     if extent is not None:
         layer.setExtent(extent)  # "Zoom to layer" goes to the data, not the whole XYZ world
-    window = layer_time_range(spec)
+    window = step_time_range(spec)
     if window is not None:
         props = layer.temporalProperties()
         props.setMode(QgsRasterLayerTemporalProperties.ModeFixedTemporalRange)
@@ -262,18 +298,24 @@ def update_layer(layer, **changes):
     if spec is None:
         raise FluxInputError(f"The layer {layer.name()!r} is not an Earthmover Flux layer.")
     old_name = spec.layer_name()
+    wanted_crs = changes.pop("crs", None)
     for key, value in changes.items():
         setattr(spec, key, value)
     spec.colormap = validate_colormap(spec.colormap)
     spec.value_range = validate_range(spec.value_range)
-    uri = layer_uri(spec, authcfg_of(layer))
+    crs = render_time.LAYER_CRS
+    if render_time.supports_render_time(spec):
+        crs = wanted_crs or source_crs(layer)
+        # the new source's provider reads the capabilities again: the plugin's copy, which places
+        # the layer in any CRS the server draws in (without it only EPSG:4326 is valid)
+        if not render_time.share_capabilities(spec, authcfg_of(layer), fetch=crs != render_time.LAYER_CRS):
+            crs = render_time.LAYER_CRS
+    uri = layer_uri(spec, authcfg_of(layer), crs)
     if uri == layer.source():
         return False
     options = QgsDataProvider.ProviderOptions()
     options.transformContext = QgsProject.instance().transformContext()
     renderer = layer.renderer().clone() if layer.renderer() is not None else None
-    if render_time.supports_render_time(spec):
-        render_time.share_capabilities(spec)  # the new source's provider reads them again
     layer.setDataSource(uri, layer.name(), "wms", options)
     if renderer is not None and layer.renderer() is None:
         layer.setRenderer(renderer)
@@ -285,8 +327,8 @@ def update_layer(layer, **changes):
         render_time.set_temporal_properties(layer, spec)
         render_time.fit_images_to_view(layer)
     elif "time" in changes or "selected" in changes:
-        window = layer_time_range(spec)
-        if window is not None and spec.lead_dimension is not None:
+        window = step_time_range(spec)
+        if window is not None:
             layer.temporalProperties().setFixedTemporalRange(window)
     layer.triggerRepaint()
     return True
@@ -296,17 +338,12 @@ def describe_variables(location, authcfg="", feedback=None):
     """The variables a wms or tiles service offers (with time steps and bounds)."""
     if location.protocol == "wms":
         try:
-            response = network.get(core_wms.capabilities_url(location), "the WMS capabilities", authcfg, feedback)
+            body = metadata.wms_capabilities(location, authcfg, feedback)  # read once per session
         except FluxError as exc:
             raise cannot_describe(exc, "WMS", "tiles, EDR or DAP2") from None
-        variables = core_wms.parse_capabilities(response.body)
-        # kept a few minutes: the layer's own provider reads the same document (render_time.py)
-        netcache.remember_answer(location.service_url(), response.body,
-                                response.headers.get("content-type", "text/xml"))
-        return variables
+        return core_wms.parse_capabilities(body)
     if location.protocol == "tiles":
-        response = network.get(core_tiles.tilesets_url(location), "the tiles metadata", authcfg, feedback)
-        return core_tiles.parse_tileset(response.body)
+        return core_tiles.parse_tileset(metadata.tiles_metadata(location, authcfg, feedback))
     raise FluxInputError(f"Listing variables of a {location.protocol} service is not supported yet.")
 
 
@@ -354,6 +391,21 @@ def refresh_after_key_change(org="", project=None):
 
 
 keys.KEY_EVENTS.listeners["layers.refresh_after_key_change"] = refresh_after_key_change
+
+
+def follow_project_crs(project=None):
+    """The project's CRS changed: Flux WMS layers ask their images in it where the server draws in
+    it (else in EPSG:4326, reprojected by QGIS). UI thread. Returns the layers that changed."""
+    project = project or QgsProject.instance()
+    changed = []
+    for layer in project.mapLayers().values():
+        spec = spec_of(layer)
+        if spec is None or not layer.isValid() or not render_time.supports_render_time(spec):
+            continue
+        wanted = render_time.native_crs(project.crs().authid(), spec)
+        if source_crs(layer) != wanted and update_layer(layer, crs=wanted):
+            changed.append(layer)
+    return changed
 
 
 def restore_legends(project=None):

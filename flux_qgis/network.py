@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from ..core.arraylake import error_detail
 from ..core.errors import FluxCancelled, FluxError, http_error
 from ..core.location import org_of_url
-from . import auth, keys, settings
+from . import auth, forecast_time, keys, settings
 from . import engine as _engine
 from .engine import INITIATOR, USER_AGENT, Call, on_ui_thread  # noqa: F401 (the tests look for them)
 
@@ -33,11 +33,13 @@ def engine():
     settings.load()  # workers read the plugin's settings from this snapshot, never from QgsSettings
     made = _engine.Engine(on_unauthorized=_unauthorized, read_bearer=_read_bearer)
     _ENGINE[:] = [made]
+    forecast_time.register()  # forecast layers' requests: each render's valid time as run + lead time
     return made
 
 
 def shutdown():
     """Plugin unload: abort every request in flight; nothing is left running."""
+    forecast_time.unregister()
     if _ENGINE:
         _ENGINE.pop().shutdown()
 
@@ -60,7 +62,8 @@ def _cancel_check(feedback):
     return feedback.isCanceled if feedback is not None else None
 
 
-def _call(method, url, headers=None, body=None, authcfg="", bearer_authcfg=""):
+def call_for(method, url, headers=None, body=None, authcfg="", bearer_authcfg=""):
+    """The engine's Call for one exchange (the user's insecure-http choice taken from the settings)."""
     return Call(method=method, url=url, headers=dict(headers or {}), body=body or b"", authcfg=authcfg or "",
                 bearer_authcfg=bearer_authcfg or "", allow_insecure=settings.allow_insecure_http())
 
@@ -71,7 +74,7 @@ def send(method, url, headers=None, body=None, authcfg="", feedback=None, bearer
         raise ValueError(f"unsupported method {method}")
     if feedback is not None and feedback.isCanceled():
         raise FluxCancelled()
-    pending = engine().submit(_call(method, url, headers, body, authcfg, bearer_authcfg), _owner(feedback))
+    pending = engine().submit(call_for(method, url, headers, body, authcfg, bearer_authcfg), _owner(feedback))
     return pending.wait(_cancel_check(feedback))
 
 
@@ -130,7 +133,7 @@ def get_many(urls, what, authcfg="", feedback=None, concurrency=4, handle=None):
             if feedback is not None and feedback.isCanceled():
                 raise FluxCancelled()  # nothing more is sent once the caller cancelled
             while next_index < len(urls) and len(running) < concurrency:
-                pending = waiter.add(eng.submit(_call("GET", urls[next_index], authcfg=authcfg), owner))
+                pending = waiter.add(eng.submit(call_for("GET", urls[next_index], authcfg=authcfg), owner))
                 running[pending.id] = (next_index, pending)
                 next_index += 1
             finished = waiter.next([p for _i, p in running.values()])
@@ -163,7 +166,7 @@ def request(url, on_done, *, method="GET", headers=None, body=None, authcfg="", 
                 response, error = None, exc
         on_done(response if error is None else None, error)
 
-    return engine().submit(_call(method, url, headers, body, authcfg, bearer_authcfg)).then(finished)
+    return engine().submit(call_for(method, url, headers, body, authcfg, bearer_authcfg)).then(finished)
 
 
 def in_flight():

@@ -26,26 +26,57 @@ at another time without a request, so nothing downstream (a request preprocessor
 """
 
 from qgis.core import Qgis, QgsDataSourceUri, QgsRasterLayerTemporalProperties, QgsRasterProjector
-from qgis.PyQt.QtCore import QDateTime, Qt, QUrl
+from qgis.PyQt.QtCore import QDateTime, Qt
 
-from ..core.dimensions import query_params
+from ..core import wms as core_wms
+from ..core.dimensions import parse_iso, query_params
+from ..core.errors import FluxError
 from ..core.styles import encode_query, format_number, reorder, validate_colormap, validate_range
 from ..core.wms import WMS_VERSION
-from . import netcache
+from . import forecast_time, metadata
 
 PROVIDER = "wms"
 LAYER_CRS = "EPSG:4326"
 MAX_IMAGE_SIZE = 4096
 
 
-def supports_render_time(spec):
-    """Whether layers of ``spec`` follow the time of each render (WMS) or hold one step.
+NATIVE_CRS = ("EPSG:3857", "EPSG:4326", "CRS:84")  # what xpublish-wms draws in: GetMap at the view's size
 
-    Tiles hold one step (an XYZ URL). So does a forecast: its renders ask for a valid time, but
-    the server selects a forecast by its start and a lead time (``time=`` + ``step=``), so the
-    plugin maps the controller's valid time to the lead time itself (layers.changes_for_range).
-    """
-    return spec.location.protocol == "wms" and spec.lead_dimension is None and not spec.time_axis.raw
+
+def supports_render_time(spec):
+    """Whether layers of ``spec`` follow the time of each render (WMS, forecasts included) or hold
+    one step (tiles: an XYZ URL; layers.py leaves them out of renders at another time)."""
+    return spec.location.protocol == "wms" and not spec.time_axis.raw
+
+
+def native_crs(authid, spec=None):  # noqa: ARG001 (spec: the same call for every layer kind)
+    """The CRS a Flux WMS layer asks its images in on a map in ``authid``: that CRS when the server
+    draws in it (no reprojection, one GetMap of the view), else EPSG:4326 (QGIS reprojects)."""
+    return authid if authid in NATIVE_CRS else LAYER_CRS
+
+
+def valid_times(spec):
+    """A forecast's valid times (its start + each lead time), ISO; [] for other data."""
+    from ..core.dimensions import lead_time_seconds
+
+    lead = spec.lead_dimension
+    start = parse_iso(spec.time) if spec.time and lead is not None else None
+    if start is None:
+        return []
+    return [_iso(QDateTime.fromSecsSinceEpoch(int(round(start + s)), Qt.TimeSpec.UTC))
+            for s in lead_time_seconds(lead)]
+
+
+def current_time(spec):
+    """The time a render without a temporal range shows: the chosen step (a forecast: its valid time)."""
+    lead = spec.lead_dimension
+    if lead is not None and spec.time:
+        from ..core.dimensions import lead_time_seconds
+
+        leads = dict(zip(lead.values, lead_time_seconds(lead)))
+        chosen = leads.get(spec.selected.get(lead.name), 0.0)
+        return _iso(QDateTime.fromSecsSinceEpoch(int(round(parse_iso(spec.time) + chosen)), Qt.TimeSpec.UTC))
+    return spec.time
 
 
 def _utc(text):
@@ -113,39 +144,50 @@ def source_fits_this_qgis(layer):
 
 
 def base_url(spec):
-    """The service URL with what every request of the layer must carry (GetMap adds the rest)."""
+    """The service URL with what every request of the layer must carry (GetMap adds the rest). A
+    forecast's lead time is not in it: forecast_time.py adds the one of each render's time."""
     params = [("version", WMS_VERSION)]
     value_range = validate_range(spec.value_range)
     if value_range:
         params.append(("colorscalerange", ",".join(format_number(v) for v in value_range)))
     else:
         params.append(("autoscale", "true"))
-    params.extend(query_params("wms", spec.dims, spec.selected))  # step=, elevation=, member=
+    lead = spec.lead_dimension
+    dims = [d for d in spec.dims if lead is None or d.name != lead.name]
+    params.extend(query_params("wms", dims, spec.selected))  # elevation=, member=, a step of no forecast
     # a new parameter order after a key change: new URLs, so no cached image of the old key is used
     params = reorder(params, getattr(spec, "cache_epoch", 0))
     return spec.location.service_url() + "?" + encode_query(params)
 
 
-def wms_source(spec, authcfg=""):
-    """QgsRasterLayer source (provider ``wms``) of a Flux WMS layer that follows each render's time."""
+def wms_source(spec, authcfg="", crs=LAYER_CRS):
+    """QgsRasterLayer source (provider ``wms``) of a Flux WMS layer that follows each render's time,
+    asking its images in ``crs`` (one of NATIVE_CRS)."""
     uri = QgsDataSourceUri()
-    uri.setParam("url", base_url(spec))
+    url = base_url(spec)
+    lead = spec.lead_dimension
+    if lead is not None and spec.time:
+        service, _sep, query = url.partition("?")
+        url = service + forecast_time.marker(spec.time, lead) + "?" + query
+    uri.setParam("url", url)
     uri.setParam("layers", spec.variable)
     uri.setParam("styles", f"raster/{validate_colormap(spec.colormap)}")
     uri.setParam("format", "image/png")
-    uri.setParam("crs", LAYER_CRS)
+    uri.setParam("crs", crs if crs in NATIVE_CRS else LAYER_CRS)
     for hack in ("IgnoreGetMapUrl", "IgnoreGetFeatureInfoUrl", "IgnoreReportedLayerExtents", "IgnoreAxisOrientation"):
         uri.setParam(hack, "1")
     if splits_large_images():
         uri.setParam("maxWidth", str(MAX_IMAGE_SIZE))
         uri.setParam("maxHeight", str(MAX_IMAGE_SIZE))
-    extent = axis_extent(spec.time_axis)
+    forecast = valid_times(spec)
+    extent = time_dimension_extent(forecast) if forecast else axis_extent(spec.time_axis)
     if extent:
         uri.setParam("type", "wmst")
         uri.setParam("timeDimensionExtent", extent)
         uri.setParam("temporalSource", "provider")
         uri.setParam("allowTemporalUpdates", "true")
-        current = _utc(spec.time) if spec.time else QDateTime()
+        shown = current_time(spec)
+        current = _utc(shown) if shown else QDateTime()
         if current.isValid():
             # what a render without a temporal range asks for (QGIS reads "start/end")
             uri.setParam("time", f"{_iso(current)}/{_iso(current)}")
@@ -180,14 +222,19 @@ def set_temporal_properties(layer, spec):
 
 
 def provider_capabilities_url(spec):
-    """The GetCapabilities URL QGIS's WMS provider asks for a layer of ``spec`` (its prepareUri:
-    the ``url`` parameter percent-decoded, then ``SERVICE=WMS&REQUEST=GetCapabilities``)."""
-    base = QUrl.fromPercentEncoding(base_url(spec).encode("utf-8"))
-    return base + ("" if base.endswith(("?", "&")) else "&") + "SERVICE=WMS&REQUEST=GetCapabilities"
+    """The GetCapabilities URL QGIS's WMS provider asks for a layer of ``spec``."""
+    return core_wms.provider_capabilities_request(base_url(spec))
 
 
-def share_capabilities(spec):
-    """Give the layer's provider the capabilities the plugin read for this service moments ago
-    (layers.describe_variables), so making the layer costs no second download and parse on the
-    server: on a 52,608-step axis that document is 1.1 MB. Without them the provider asks itself."""
-    return netcache.share_remembered(spec.location.service_url(), provider_capabilities_url(spec))
+def share_capabilities(spec, authcfg="", fetch=False):
+    """Give the layer's provider the capabilities the plugin read for this service this session
+    (metadata.py), so making the layer costs no second download and parse on the server (on a
+    52,608-step axis that document is 1.1 MB), augmented so that the provider can place the layer
+    in EPSG:3857 and CRS:84 too. Without them the provider asks itself (EPSG:4326 layers only).
+    ``fetch``: read them now when this session has not (blocking; the provider would block too)."""
+    if fetch and metadata.known_wms_capabilities(spec.location.service_url(), authcfg) is None:
+        try:
+            metadata.wms_capabilities(spec.location, authcfg)
+        except FluxError:
+            return False
+    return metadata.share_with_provider(provider_capabilities_url(spec), spec.location.service_url(), authcfg)

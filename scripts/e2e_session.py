@@ -378,7 +378,10 @@ def scenario(step):
             if "temporal" in candidate.objectName().lower() or "Temporal" in candidate.windowTitle():
                 panel = candidate
         controller = canvas.canvas.temporalController()
-        extent = tiles.temporalProperties().fixedTemporalRange()  # WMS-T layers have no fixed range
+        # the data's whole axis (a tiles layer's own fixed range is its one step; WMS-T layers have none)
+        from earthmover_flux.flux_qgis.layers import time_range
+
+        extent = time_range(flux_spec(tiles).time_axis)
         asked, recorder = getmap_times()
         controller.setNavigationMode(QgsTemporalNavigationObject.Animated)
         controller.setTemporalExtents(extent)

@@ -18,7 +18,7 @@ from harness import ARTIFACTS
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
-    QgsInterval,
+    QgsDateTimeRange,
     QgsPointXY,
     QgsProject,
     QgsRectangle,
@@ -31,9 +31,10 @@ RANGE = (150.0, 350.0)  # gray colormap over this range: grey level g -> 150 + g
 TOLERANCE = 2.0  # two grey levels of quantisation (0.8 K each) plus rounding
 
 
-def _value_at(layer, lon, lat, name, half=60_000):
-    """The value drawn at (lon, lat): render a window of 2 x ``half`` metres around it (well inside
-    one cell) and read the centre pixel."""
+def _value_at(layer, lon, lat, name, half=300_000):
+    """The value drawn at (lon, lat) (a cell centre): render a window of 2 x ``half`` metres around
+    it and read the centre pixel. The window holds a few 2-degree cells: xpublish-wms answers 422 to
+    a GetMap window with fewer than two cell centres across (seen here, EPSG:4326 and 3857 alike)."""
     to_3857 = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"),
                                      QgsCoordinateReferenceSystem("EPSG:3857"), QgsProject.instance())
     centre = to_3857.transform(QgsPointXY(lon if lon <= 180 else lon - 360, lat))
@@ -111,33 +112,32 @@ def test_bad_dimension_names_and_values_get_a_sentence(flux, credentials, projec
 
 
 def test_temporal_controller_moves_the_valid_time_of_one_forecast(flux, credentials, project):
-    from earthmover_flux.flux_qgis.temporal import TemporalSync
-    from qgis.core import QgsTemporalNavigationObject
-
+    """A forecast layer's time axis is its valid times (the run + each lead time): the Temporal
+    Controller at valid 19:00 of the 12:00 run draws lead time 6 hours (18:00), asked as the run
+    and that lead time (flux_qgis/forecast_time.py)."""
     layer = api.add_layer(flux.org, REPO, "main", "gfs", "wms", "t2m", colormap="gray", value_range=RANGE)
     spec = layers.spec_of(layer)
     assert spec.time == samples.GFS_TIMES[-1], "a forecast opens on its newest run"
-    window = layer.temporalProperties().fixedTemporalRange()
+    props = layer.temporalProperties()
+    assert props.isActive() and props.mode() == props.ModeTemporalRangeFromDataProvider
+    extent = layer.dataProvider().temporalCapabilities().availableTemporalRange()
     utc = Qt.TimeSpec.UTC
-    assert window.begin() == QDateTime.fromString("2024-06-01T12:00:00Z", Qt.DateFormat.ISODate).toTimeSpec(utc)
-    assert window.end().toMSecsSinceEpoch() - window.begin().toMSecsSinceEpoch() == 15 * 3600 * 1000
-    navigation = QgsTemporalNavigationObject()
-    sync = TemporalSync(navigation, QgsProject.instance())
-    try:
-        flux.clear_log()
-        # what a user does: animate over the layer's span in hours, then go to 19:00 valid time
-        navigation.setNavigationMode(QgsTemporalNavigationObject.NavigationMode.Animated)
-        navigation.setTemporalExtents(window)
-        navigation.setFrameDuration(QgsInterval(3600))
-        navigation.setCurrentFrameNumber(7)
-        spec = layers.spec_of(layer)
-        assert spec.time == samples.GFS_TIMES[-1] and spec.selected["step"] == "6 hours", \
-            "valid 19:00 of the 12:00 run is lead time 6 hours (18:00)"
-        want = samples.expected("gfs", "t2m", lon=300.0, lat=-30.0, time_index=1, step_hours=6)
-        assert _value_at(layer, 300.0, -30.0, "forecast-valid") == pytest.approx(want, abs=TOLERANCE)
-        assert all(q["step"] == ["6 hours"] and q["time"] == ["2024-06-01T12:00:00Z"] for q in _getmaps(flux))
-    finally:
-        sync.disconnect_all()
+    assert extent.begin() == QDateTime.fromString("2024-06-01T12:00:00Z", Qt.DateFormat.ISODate).toTimeSpec(utc)
+    assert extent.end() == QDateTime.fromString("2024-06-02T00:00:00Z", Qt.DateFormat.ISODate).toTimeSpec(utc)
+    flux.clear_log()
+    begin = QDateTime.fromString("2024-06-01T19:00:00Z", Qt.DateFormat.ISODate)
+    to_3857 = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"),
+                                     QgsCoordinateReferenceSystem("EPSG:3857"), QgsProject.instance())
+    centre = to_3857.transform(QgsPointXY(300.0 - 360, -30.0))
+    image = render([layer], QgsRectangle(centre.x() - 300_000, centre.y() - 300_000, centre.x() + 300_000,
+                                         centre.y() + 300_000), size=(64, 64),
+                   temporal_range=QgsDateTimeRange(begin, begin.addSecs(3600), True, False))
+    image.save(str(ARTIFACTS / "dim-forecast-valid.png"))
+    want = samples.expected("gfs", "t2m", lon=300.0, lat=-30.0, time_index=1, step_hours=6)
+    got = RANGE[0] + image.pixelColor(32, 32).red() / 255.0 * (RANGE[1] - RANGE[0])
+    assert image.pixelColor(32, 32).alpha() == 255 and got == pytest.approx(want, abs=TOLERANCE)
+    sent = _getmaps(flux)
+    assert sent and all(q["step"] == ["6 hours"] and q["TIME"] == ["2024-06-01T12:00:00Z"] for q in sent), sent
 
 
 def test_edr_answers_the_cell_under_the_point_on_both_sides_of_zero(flux, credentials, project):

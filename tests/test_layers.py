@@ -106,7 +106,7 @@ def test_temporal_controller_drives_the_requested_time(flux, credentials, projec
         flux.clear_log()
         # what a user does: animate over the layer's time span, then step forward twice
         navigation.setNavigationMode(QgsTemporalNavigationObject.Animated)
-        navigation.setTemporalExtents(layer.temporalProperties().fixedTemporalRange())
+        navigation.setTemporalExtents(layers.time_range(layers.spec_of(layer).time_axis))
         navigation.setFrameDuration(QgsInterval(86400))
         navigation.next()
         navigation.next()

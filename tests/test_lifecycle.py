@@ -59,9 +59,12 @@ def plugin_traces():
     objects = sorted({{type(o).__module__ + "." + type(o).__qualname__ for o in gc.get_objects()
                       if isinstance(getattr(type(o), "__module__", None), str)
                       and type(o).__module__.startswith(NAME)}})
+    # earthmover_flux_hooks: the one trampoline per preprocessor kind QGIS keeps for the whole
+    # process (flux_qgis/hooks.py); after unload it must point at nothing of the plugin
+    hooks = sys.modules.get("earthmover_flux_hooks")
     functions = sorted({{f.__module__ + "." + f.__qualname__ for f in gc.get_objects()
                         if type(f).__name__ == "function" and isinstance(f.__module__, str)
-                        and f.__module__.startswith(NAME)}})
+                        and f.__module__.startswith(NAME) and f.__module__ != "earthmover_flux_hooks"}})
     return {{
         "toolbar_buttons": bars,
         "menu_entries": menus,
@@ -76,6 +79,7 @@ def plugin_traces():
         "modules": sorted(m for m in sys.modules if m == NAME or m.startswith(NAME + ".")),
         "live_objects": objects,
         "live_functions": functions,
+        "hook_targets": sorted(hooks.targets) if hooks is not None else [],
     }}
 
 def use_everything(plugin, round_):
@@ -175,6 +179,7 @@ def test_enable_disable_reload_ten_times_leaves_nothing(tmp_path, flux, credenti
     assert gone["modules"] == []
     assert gone["live_objects"] == [], "plugin objects kept alive (signal connections, timers, tools)"
     assert gone["live_functions"] == [], "plugin functions kept alive (connected lambdas, timers)"
+    assert gone["hook_targets"] == [], "QGIS's preprocessors still call into the unloaded plugin"
     again = data["reloaded"]
     assert again["toolbar_buttons"] == ["Earthmover Flux", "Time series at a point"]
     # after 10 reloads: one of each action, none twice (the chart dock's entry exists once it was opened)

@@ -50,8 +50,8 @@ def plugin_objects():
     """{class name: live instances} of the plugin's own classes."""
     counts = {}
     for obj in gc.get_objects():
-        module = getattr(type(obj), "__module__", "") or ""
-        if module.startswith(PLUGIN + "."):
+        module = getattr(type(obj), "__module__", "")
+        if isinstance(module, str) and module.startswith(PLUGIN + "."):
             name = f"{module}.{type(obj).__name__}"
             counts[name] = counts.get(name, 0) + 1
     return counts
