@@ -90,9 +90,13 @@ def _run_loops(qtbot, calls, seconds):
 
         return work
 
-    pool = QThreadPool.globalInstance()
-    threads = pool.maxThreadCount()
-    pool.setMaxThreadCount(max(threads, len(calls) + 1))  # every loop at once, as on a machine with more cores
+    # every loop at once, as on a machine with more cores (QGIS >= 3.30's task manager has its own pool)
+    manager = QgsApplication.taskManager()
+    pool = manager if hasattr(manager, "setMaxActiveThreadCount") else QThreadPool.globalInstance()
+    get_max = pool.maxActiveThreadCount if pool is manager else pool.maxThreadCount
+    set_max = pool.setMaxActiveThreadCount if pool is manager else pool.setMaxThreadCount
+    threads = get_max()
+    set_max(max(threads, len(calls) + 1))
     churn = UiChurn()
     churn.start()
     tasks = [run_in_background(f"stress {name}", looping(name, fn), lambda r, e: reports.append((r, e)))
@@ -105,7 +109,7 @@ def _run_loops(qtbot, calls, seconds):
     finally:
         stop.set()
         churn.stop()
-        pool.setMaxThreadCount(threads)
+        set_max(threads)
     qtbot.waitUntil(lambda: len(reports) == len(tasks), timeout=60000)
     errors = [e for _r, e in reports if e is not None]
     qtbot.waitUntil(lambda: QgsApplication.taskManager().countActiveTasks() == 0, timeout=30000)
