@@ -197,8 +197,9 @@ def _unwrapped_polygon(rings):
 
 
 def _crossing(a, b, x):
-    """Where the edge a-b meets the meridian x; endpoints in a fixed order so both parts of a
-    split get the very same vertex."""
+    """Where the edge a-b meets the meridian x. The endpoints are taken in a fixed order: two
+    zones that share this edge walk it in opposite directions, and must get the very same vertex
+    (else a cell on the edge near the cut may count in both, or in neither)."""
     a, b = sorted((a, b))
     if a[0] == x:
         return a

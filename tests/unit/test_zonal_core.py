@@ -10,6 +10,7 @@ import math
 import random
 import statistics
 import sys
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -170,6 +171,13 @@ def test_hole_drawn_a_turn_away_from_its_zone():
                       if in_box(lon, lat, 175, 185, 0, 10) and not in_box(lon, lat, 182, 184, 2, 6)]
 
 
+def test_rings_left_without_area_by_the_cut_are_dropped():
+    # the hole ends at 180: east of the cut nothing of it is left but a line, not a ring to send
+    parts = z.split_for_grid(box(175, 185, 0, 10) + box(176, 180, 2, 6), "-180..180")
+    assert sorted((min(lon for lon, _ in part[0]), len(part)) for part in parts) == [(-180, 1), (175, 2)]
+    assert z.split_for_grid([[(0, 0), (1, 1), (2, 2)]], "0..360") == []  # a zone without area has no part
+
+
 @pytest.mark.parametrize("convention", ["0..360", "-180..180"])
 def test_ring_round_the_pole_is_kept_as_drawn(convention):
     antarctica = [[(-180, -60), (0, -60), (180, -60), (180, -90), (-180, -90)]]
@@ -236,6 +244,29 @@ def test_zones_that_share_edges_never_share_a_point():
             point = (x / 2, y / 2)
             holders = sum(z.point_in_polygon(*point, piece) for piece in pieces)
             assert holders == (1 if 0 <= point[0] < 6 and 0 <= point[1] < 4 else 0), point
+
+
+@pytest.mark.parametrize("offset, convention", [(0, None), (0, "0..360"), (180, None), (180, "-180..180")])
+def test_neighbours_sharing_a_slanted_edge_never_share_a_point(offset, convention):
+    # points on the shared edge, to the nearest float: the two zones walk the edge in opposite
+    # directions and must still agree on which side each point is (also after a cut at the data's
+    # edge, which the shared edge crosses)
+    low, high = (offset - 3.3, 0.7), (offset + 4.1, 9.3)
+    left = [[(offset - 6, 0.7), low, high, (offset - 6, 9.3)]]
+    right = [[low, (offset + 8, 0.7), (offset + 8, 9.3), high]]
+    (x0, y0), (x1, y1) = [(Fraction(x), Fraction(y)) for x, y in (low, high)]
+    if convention:
+        west = WEST[convention]
+        left, right = z.split_for_grid(left, convention), z.split_for_grid(right, convention)
+    for k in range(1, 2000):
+        lat = 0.7 + k * 8.6 / 2000
+        lon = float(x0 + (Fraction(lat) - y0) * (x1 - x0) / (y1 - y0))
+        if convention:
+            lon = lon + 360 if lon < west else lon - 360 if lon > west + 360 else lon  # as the parts are shifted
+            holders = len(z.cells_inside([(lon, lat)], left)) + len(z.cells_inside([(lon, lat)], right))
+        else:
+            holders = z.point_in_polygon(lon, lat, left) + z.point_in_polygon(lon, lat, right)
+        assert holders == 1, (lon, lat)
 
 
 def test_point_in_a_hole_is_outside():
