@@ -23,13 +23,13 @@ from .flux_qgis import auth, layers, network, settings
 if network.on_ui_thread():
     network.engine()  # the API's calls from tasks hand their requests to it: made here, on the UI thread
 
-__all__ = ["store_credentials", "location", "resolve_authcfg", "list_variables", "prepare_layer",
-           "add_layer", "update_layer", "relink_project", "edr_parameters", "prepare_edr_position",
-           "prepare_edr_area", "edr_layer", "edr_position", "edr_area", "add_layers", "from_url", "copy_as",
-           "prepare_dap2_subset", "dap2_layer", "dap2_subset", "management_client", "list_services",
-           "list_public_services", "delete_service", "service_compute_url", "list_repos", "list_refs",
-           "list_groups", "time_series", "FluxError", "FluxInputError", "FluxCancelled", "PROTOCOLS",
-           "parse_flux_url"]
+__all__ = ["store_credentials", "location", "resolve_authcfg", "list_variables", "prepare_layer", "add_layer",
+           "update_layer", "relink_project", "edr_parameters", "prepare_edr_position", "prepare_edr_area",
+           "edr_layer", "edr_position", "edr_area", "add_layers", "from_url", "copy_as", "prepare_dap2_subset",
+           "dap2_layer", "dap2_subset", "management_client", "list_services", "list_public_services",
+           "delete_service", "service_compute_url", "list_repos", "list_refs", "list_groups", "time_series",
+           "zones_of", "prepare_zonal_statistics", "zonal_layer", "zonal_statistics", "FluxError",
+           "FluxInputError", "FluxCancelled", "PROTOCOLS", "parse_flux_url"]
 
 
 def store_credentials(org, token, name=None):
@@ -508,3 +508,83 @@ def time_series(org, repo, ref, group, variable, lon, lat, *, time_range=None, d
     loc = location(org, repo, ref, group, "edr", service, compute_url)
     return fetch_series(loc, variable, lon, lat, time_range=time_range, dimensions=dimensions, level=level,
                         authcfg=resolve_authcfg(loc.org, authcfg), feedback=feedback)
+
+
+# -- zonal statistics over time (EDR area queries per polygon) ----------------------------------
+
+
+def zones_of(polygons, selected_only=False, transform_context=None):
+    """(zones, invalid, fields, crs) of a polygon layer or feature source (any CRS): the zones as
+    plain data in EPSG:4326; invalid: [(feature id, reason)] of the polygons left out."""
+    from qgis.core import QgsCoordinateTransformContext
+
+    from .flux_qgis import zonal
+
+    if selected_only and hasattr(polygons, "getSelectedFeatures"):
+        features = polygons.getSelectedFeatures()
+    else:
+        features = polygons.getFeatures()
+    crs = polygons.crs() if hasattr(polygons, "crs") else polygons.sourceCrs()
+    if transform_context is None:
+        on_ui = network.on_ui_thread()
+        transform_context = QgsProject.instance().transformContext() if on_ui else QgsCoordinateTransformContext()
+    zones, invalid = zonal.zones_from_features(features, crs, transform_context)
+    return zones, invalid, polygons.fields(), crs
+
+
+def prepare_zonal_statistics(org, repo, ref, group, variable, zones, *, stats=None, time_range=None,
+                             dimensions=None, service=None, authcfg=None, compute_url=None, feedback=None):
+    """Network part of zonal_statistics (thread-safe): a flux_qgis.zonal.ZonalResult of ``zones``
+    (from zones_of)."""
+    from .core.zonal import DEFAULT_STATISTICS
+    from .flux_qgis import zonal
+
+    loc = location(org, repo, ref, group, "edr", service, compute_url)
+    return zonal.fetch(loc, variable, zones, statistics=stats or DEFAULT_STATISTICS, time_range=time_range,
+                       dimensions=dimensions, authcfg=resolve_authcfg(loc.org, authcfg), feedback=feedback)
+
+
+def zonal_layer(result, fields, crs, *, name=None, wide=False, with_geometry=True):
+    """The memory layer of a ZonalResult (on the thread that will own it)."""
+    from .flux_qgis import zonal
+
+    return zonal.build_layer(result, fields, crs, name=name, wide=wide, with_geometry=with_geometry)
+
+
+def zonal_statistics(org, repo, ref, group, variable, polygons, *, stats=None, time_range=None, dimensions=None,
+                     service=None, authcfg=None, feedback=None, selected_only=False, wide=False,
+                     compute_url=None, add_to_project=False, project=None, name=None):
+    """``variable`` summarised per polygon and time step, as a memory layer.
+
+    ``polygons``: a polygon layer (or any feature source) in any CRS; ``selected_only`` takes its
+    selected features. ``stats``: names from core.zonal.STATISTICS (count, mean, area_mean, min,
+    max, std, sum, median; default count, area_mean, min, max; ``area_mean`` weights cells by
+    cos(latitude)). ``time_range``: None (every step), an instant or (start, end). ``dimensions``:
+    one value of each other axis (``{"step": "6 hours", "level": "850", "member": "1"}``).
+    The result has one feature per polygon and time step (``wide``: one per polygon, a column per
+    statistic and step): the input's attributes, ``time``, the chosen axes, ``cells`` (how many
+    grid cells counted), ``centroid_cell`` (1: no cell centre lay inside, the cell under the
+    centroid was used) and one field per statistic. Cells count whose centre lies inside the
+    polygon. Polygons without a valid geometry are left out and named in the layer's
+    ``earthmover_flux/invalid`` property (and in ``feedback``); blocking (run it in a task from UI code).
+    """
+    zones, invalid, fields, crs = zones_of(polygons, selected_only)
+    if not zones:
+        listed = "; ".join(f"feature {fid}: {why}" for fid, why in invalid[:5])
+        raise FluxInputError("The polygon layer has no valid polygons to summarise" + (f" ({listed})" if listed
+                                                                                       else "") + ".")
+    result = prepare_zonal_statistics(org, repo, ref, group, variable, zones, stats=stats, time_range=time_range,
+                                      dimensions=dimensions, service=service, authcfg=authcfg,
+                                      compute_url=compute_url, feedback=feedback)
+    result.invalid = invalid
+    layer = zonal_layer(result, fields, crs, name=name, wide=wide)
+    if invalid:
+        import json
+
+        layer.setCustomProperty("earthmover_flux/invalid", json.dumps(invalid))
+        if feedback is not None:
+            for fid, why in invalid:
+                feedback.pushInfo(f"Left out: feature {fid} ({why}).")
+    if add_to_project:
+        (project or QgsProject.instance()).addMapLayer(layer)
+    return layer

@@ -23,7 +23,8 @@ class FluxProvider(QgsProcessingProvider):
         from .dap2_subset import Dap2SubsetAlgorithm
         from .edr_area import EdrAreaAlgorithm
         from .edr_sample_points import EdrSamplePointsAlgorithm
+        from .zonal_statistics import ZonalStatisticsAlgorithm
 
         for algorithm in (AddLayerAlgorithm(), EdrSamplePointsAlgorithm(), EdrAreaAlgorithm(),
-                          Dap2SubsetAlgorithm()):
+                          Dap2SubsetAlgorithm(), ZonalStatisticsAlgorithm()):
             self.addAlgorithm(algorithm)

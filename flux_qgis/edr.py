@@ -166,6 +166,15 @@ def _query_basics(location, parameters, time_range, authcfg, feedback, check_par
                   core_edr.dimension_params(dims, selected), collection.lon_convention, selected, collection)
 
 
+def area_urls(location, polygons_wkt, parameter, time_range=None, authcfg="", feedback=None, dimensions=None):
+    """(EDR area URLs of one ``parameter``, one per polygon WKT, the polygons sent as given: already
+    in the data's own longitudes; the query's checked basics). The metadata is read once (cached)."""
+    query = _query_basics(location, [parameter], time_range, authcfg, feedback, True, dimensions)
+    urls = [core_edr.area_url(location, core_edr.normalize_polygon_wkt(wkt), query.parameters, query.when,
+                              extra=query.extra) for wkt in polygons_wkt]
+    return urls, query
+
+
 def fetch_position(location, points, parameters=None, time_range=None, authcfg="", feedback=None,
                    check_parameters=True, max_url=core_edr.MAX_URL_BYTES, dimensions=None, collection=None):
     """Values at ``points`` ((lon, lat) in EPSG:4326), batched into MULTIPOINT requests.

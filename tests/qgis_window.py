@@ -43,6 +43,9 @@ class TestInterface:
     def messageBar(self):  # noqa: N802
         return self.bar
 
+    def activeLayer(self):  # noqa: N802 (the layer the Layers panel has selected; tests set .active)
+        return getattr(self, "active", None)
+
     def addToolBarIcon(self, action):  # noqa: N802
         self.toolbar.addAction(action)
 

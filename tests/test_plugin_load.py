@@ -82,6 +82,6 @@ def test_no_module_shadows_another_and_the_provider_stands_alone(tmp_path):
     assert out.returncode == 0, out.stderr[-3000:]
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["shadowed"] == {}, "these plugin names are also modules of QGIS's Python"
-    assert result["algorithms"] == ["add_layer", "dap2_subset", "edr_area", "edr_sample_points"]
+    assert result["algorithms"] == ["add_layer", "dap2_subset", "edr_area", "edr_sample_points", "zonal_statistics"]
     assert "earthmover_flux.plugin" not in result["loaded"], "the provider imports plugin.py"
     assert not [m for m in result["loaded"] if m.startswith("earthmover_flux.ui")], result["loaded"]
