@@ -97,6 +97,8 @@ class TimeSeries:
         return [format_timedelta(round(s * 1_000_000)) for s in self.lead_seconds]
 
     def label(self):
+        if getattr(self, "zone_label", ""):
+            return self.zone_label  # a polygon's zonal mean (flux_qgis/zonal.py)
         ns = "N" if self.lat >= 0 else "S"
         ew = "E" if self.lon >= 0 else "W"
         text = f"{abs(self.lat):.2f}°{ns} {abs(self.lon):.2f}°{ew}"

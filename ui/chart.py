@@ -60,8 +60,9 @@ def envelope(xs, ys, buckets=ENVELOPE_BUCKETS):
 class Line:
     """One series of the chart: label, colour, x and y values (NaN = no value)."""
 
-    def __init__(self, label, xs, ys, color=None, envelope_points=None, profile=None):
+    def __init__(self, label, xs, ys, color=None, envelope_points=None, profile=None, band=None):
         self.label = label
+        self.band = band  # [(low, high)] aligned with xs: drawn as a shaded band (a polygon's min..max)
         self.xs = list(xs)
         self.ys = list(ys)
         self.color = QColor(color or COLORS[0])
@@ -75,6 +76,7 @@ class Line:
                 self._range = (min(b[1] for b in self.envelope), max(b[2] for b in self.envelope))
             else:
                 values = [y for y in self.ys if y == y]
+                values += [v for pair in (self.band or []) for v in pair if v == v]
                 self._range = (min(values), max(values)) if values else None
         return self._range
 
@@ -347,6 +349,9 @@ class ChartWidget(QWidget):
         painter.save()
         painter.setClipRect(plot)
         for line in self.lines:
+            if line.band:
+                self._paint_band(painter, line, to_px)
+        for line in self.lines:
             polygons = self._polylines(line, plot, x0, x1, y0, y1)
             dense = sum(p.count() for p in polygons) > plot.width()
             # a decimated line zigzags within each pixel column: antialiased wide strokes of it cost
@@ -377,6 +382,25 @@ class ChartWidget(QWidget):
         painter.restore()
         if self.hover_text:
             self._paint_box(painter, plot, self.hover_text.split("\n"), metrics, top_left=True)
+
+    @staticmethod
+    def _paint_band(painter, line, to_px):
+        """The line's min..max band, shaded in its colour (pieces broken where a value is missing)."""
+        shade = QColor(line.color)
+        shade.setAlpha(55)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(shade)
+        piece = []
+        for x, (low, high) in list(zip(line.xs, line.band)) + [(None, (float("nan"), float("nan")))]:
+            if x is not None and low == low and high == high:
+                piece.append((x, low, high))
+                continue
+            if len(piece) > 1:
+                upper = [QPointF(*to_px(px, high)) for px, _low, high in piece]
+                lower = [QPointF(*to_px(px, low)) for px, low, _high in reversed(piece)]
+                painter.drawPolygon(QPolygonF(upper + lower))
+            piece = []
+        painter.setBrush(Qt.BrushStyle.NoBrush)
 
     def _polylines(self, line, plot, x0, x1, y0, y1):
         """QPolygonF pieces of ``line`` (broken at missing values), at most ~4 points per pixel column."""

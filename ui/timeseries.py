@@ -90,22 +90,48 @@ def source_of_layer(layer):
 
 
 class TimeSeriesTool(QgsMapToolEmitPoint):
-    """'Time series at a point': each left click goes to ``on_point(lon, lat)`` in EPSG:4326."""
+    """'Time series at a point': each left click goes to ``on_point(lon, lat)`` in EPSG:4326; a click
+    on a polygon of the active layer (a polygon layer) goes to ``on_polygon(feature, crs)`` instead:
+    the chart of its zonal mean."""
 
-    def __init__(self, canvas, on_point):
+    def __init__(self, canvas, on_point, on_polygon=None, active_layer=None):
         super().__init__(canvas)
         self.on_point = on_point
+        self.on_polygon = on_polygon
+        self.active_layer = active_layer  # callable: the layer the Layers panel has selected
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.canvasClicked.connect(self._clicked)
 
     def _clicked(self, point, button):
         if button != Qt.MouseButton.LeftButton:
             return
+        feature, layer = self._polygon_at(point)
+        if feature is not None:
+            self.on_polygon(feature, layer)
+            return
         crs = self.canvas().mapSettings().destinationCrs()
         wgs84 = QgsCoordinateReferenceSystem("EPSG:4326")
         if crs.isValid() and crs != wgs84:  # (a canvas without a CRS shows lon/lat)
             point = QgsCoordinateTransform(crs, wgs84, QgsProject.instance()).transform(point)
         self.on_point(point.x(), point.y())
+
+
+    def _polygon_at(self, point):
+        """(feature, layer) of the active polygon layer's polygon under ``point`` (map CRS), or (None, None)."""
+        from qgis.core import QgsGeometry, QgsRectangle, QgsVectorLayer, QgsWkbTypes
+
+        layer = self.active_layer() if self.active_layer is not None and self.on_polygon is not None else None
+        if not isinstance(layer, QgsVectorLayer) or layer.geometryType() != QgsWkbTypes.GeometryType.PolygonGeometry:
+            return None, None
+        to_layer = QgsCoordinateTransform(self.canvas().mapSettings().destinationCrs(), layer.crs(),
+                                          QgsProject.instance())
+        where = QgsGeometry.fromPointXY(to_layer.transform(point))
+        box = where.boundingBox()
+        for feature in layer.getFeatures(QgsRectangle(box.xMinimum(), box.yMinimum(), box.xMaximum(),
+                                                      box.yMaximum())):
+            if feature.geometry().contains(where):
+                return feature, layer
+        return None, None
 
 
 class TimeSeriesDock(QDockWidget):
@@ -316,7 +342,6 @@ class TimeSeriesDock(QDockWidget):
 
     def add_point(self, lon, lat):
         """Fetch and chart the source's values at (lon, lat) (EPSG:4326) in a background task."""
-        from ..flux_qgis.tasks import run_in_background
         from ..flux_qgis.timeseries import fetch_series
 
         source = self.source()
@@ -335,6 +360,41 @@ class TimeSeriesDock(QDockWidget):
             points = envelope(series.seconds, series.values) if len(series.seconds) > ENVELOPE_BUCKETS else None
             return series, points
 
+        return self._run(tr("Earthmover Flux: time series of {v} at {lon:.3f}, {lat:.3f}").format(
+            v=source.variable, lon=lon, lat=lat), work, source,
+            tr("Fetching {v} at {lon:.3f}, {lat:.3f}…").format(v=source.variable, lon=lon, lat=lat))
+
+    def add_polygon(self, feature, layer):
+        """Chart a polygon's zonal mean over time, its cells' min..max as a band (background task)."""
+        from ..flux_qgis import zonal
+
+        source = self.source()
+        if source is None:
+            self.report(tr("Add an Earthmover Flux layer (WMS or tiles), or pick a dataset in the Flux dock, "
+                           "then click a polygon."), Qgis.Warning)
+            return None
+        if source.is_forecast:
+            self.report(tr("A polygon's chart follows one time axis: choose a layer that is no forecast, or "
+                           "click a point for the forecast's lead times."), Qgis.Warning)
+            return None
+        zones, invalid = zonal.zones_from_features([feature], layer.crs(), QgsProject.instance().transformContext())
+        if not zones:
+            self.report(tr("This polygon cannot be summarised: {why}.").format(why=invalid[0][1]), Qgis.Warning)
+            return None
+        attributes = [str(a) for a in feature.attributes() if a not in (None, "")]
+        label = attributes[0] if attributes else tr("feature {fid}").format(fid=feature.id())
+        time_range = self.time_range()
+
+        def work(feedback):
+            return zonal.zone_series(source.location, source.variable, zones[0], label=label, time_range=time_range,
+                                     dimensions=source.dimensions, authcfg=source.authcfg, feedback=feedback), None
+
+        return self._run(tr("Earthmover Flux: {v} over {zone}").format(v=source.variable, zone=label), work, source,
+                         tr("Summarising {v} over {zone}…").format(v=source.variable, zone=label))
+
+    def _run(self, description, work, source, status):
+        from ..flux_qgis.tasks import run_in_background
+
         task = None
 
         def done(result, error):
@@ -346,13 +406,11 @@ class TimeSeriesDock(QDockWidget):
                 return
             self.show_series(source, *result)
 
-        task = run_in_background(tr("Earthmover Flux: time series of {v} at {lon:.3f}, {lat:.3f}").format(
-            v=source.variable, lon=lon, lat=lat), work, done)
+        task = run_in_background(description, work, done)
         task.progressChanged.connect(lambda value: self.progress.setValue(int(value)))
         self.tasks.append(task)
         self._set_busy()
-        self.status_label.setText(tr("Fetching {v} at {lon:.3f}, {lat:.3f}…").format(v=source.variable, lon=lon,
-                                                                                        lat=lat))
+        self.status_label.setText(status)
         return task
 
     def _set_busy(self):
@@ -395,11 +453,11 @@ class TimeSeriesDock(QDockWidget):
         lines = []
         for i, series in enumerate(self.series):
             label = series.label()
-            if series.grid_lon is not None:
+            if series.grid_lon is not None and not getattr(series, "band", None):
                 label += f" (cell {series.grid_lon:g}, {series.grid_lat:g})"
             points = self._envelopes.get(id(series)) if hasattr(self, "_envelopes") else None
             lines.append(Line(label, series.seconds, series.values, COLORS[i % len(COLORS)], points,
-                              series.profile if series.levels else None))
+                              series.profile if series.levels else None, getattr(series, "band", None)))
         first = self.series[0] if self.series else None
         title, y_label = "", ""
         if first is not None:
@@ -574,7 +632,8 @@ class TimeSeriesController:
         if active:
             dock = self.ensure_dock()
             if self.tool is None:
-                self.tool = TimeSeriesTool(canvas, self._clicked)
+                self.tool = TimeSeriesTool(canvas, self._clicked, self._polygon_clicked,
+                                           getattr(self.iface, "activeLayer", None))
                 if self.action is not None:
                     self.tool.setAction(self.action)  # the action unchecks when another tool is chosen
             if canvas.mapTool() is not self.tool:
@@ -586,6 +645,9 @@ class TimeSeriesController:
 
     def _clicked(self, lon, lat):
         self.ensure_dock().add_point(lon, lat)
+
+    def _polygon_clicked(self, feature, layer):
+        self.ensure_dock().add_polygon(feature, layer)
 
     def unload(self):
         self.set_active(False)
