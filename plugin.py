@@ -68,7 +68,7 @@ class FluxPlugin:
         from .ui.time_notice import TilesTimeNotice
 
         self.time_notice = TilesTimeNotice(self.iface)  # where a tiles layer cannot draw a render's time
-        from .flux_qgis import browser
+        from .ui import browser
 
         browser.register(self.iface)  # the Browser panel's "Earthmover Flux" (no network until expanded)
         if any(layer.customProperty("earthmover_flux/spec") for layer in QgsProject.instance().mapLayers().values()):
@@ -194,7 +194,7 @@ class FluxPlugin:
             self.iface.removeToolBarIcon(self.timeseries_action)
             self.timeseries_action.deleteLater()
             self.timeseries_action = None
-        from .flux_qgis import browser
+        from .ui import browser
 
         browser.unregister(self.iface)
         if self.identify_hook is not None:

@@ -10,7 +10,7 @@ import time
 
 import pytest
 from earthmover_flux import api
-from earthmover_flux.flux_qgis import browser
+from earthmover_flux.ui import browser
 from harness import ARTIFACTS
 from qgis.core import Qgis, QgsApplication, QgsBrowserModel, QgsErrorItem, QgsMimeDataUtils, QgsProject
 from qgis.gui import QgsDataItemGuiContext, QgsGui

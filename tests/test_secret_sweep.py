@@ -153,7 +153,7 @@ def test_no_flow_leaves_the_key_anywhere(flux, master_password, project, iface, 
         assert (tmp_path / "dock-subset.tif").exists(), dock.status_label.text()
         # the Browser: every item's name, path and tooltip, the mime data of its variables, what its
         # "Copy as" puts on the clipboard, and the dock it opens for EDR / DAP2
-        from earthmover_flux.flux_qgis import browser
+        from earthmover_flux.ui import browser
         from qgis.core import QgsBrowserModel, QgsMimeDataUtils
         from qgis.gui import QgsDataItemGuiContext
         from qgis.PyQt.QtWidgets import QMenu

@@ -78,7 +78,7 @@ def one_round(flux, layer, number):
     api = importlib.import_module(PLUGIN + ".api")
     tasks = importlib.import_module(PLUGIN + ".flux_qgis.tasks")
     identify = importlib.import_module(PLUGIN + ".flux_qgis.identify")
-    browser = importlib.import_module(PLUGIN + ".flux_qgis.browser")
+    browser = importlib.import_module(PLUGIN + ".ui.browser")
     reports = []
     points = [(i * 3.1 - 60, i * 1.3 - 30) for i in range(40)]
     tasks.run_in_background("soak edr", lambda fb: api.prepare_edr_position(

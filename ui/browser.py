@@ -42,7 +42,7 @@ from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QApplication, QInputDialog, QLineEdit, QMenu, QMessageBox
 
 from ..core.errors import FluxError
-from .tasks import run_in_background
+from ..flux_qgis.tasks import run_in_background
 
 # scoped enums (QGIS >= 3.20, and the only spelling on QGIS 4 / PyQt6)
 POPULATED = Qgis.BrowserItemState.Populated
@@ -74,7 +74,7 @@ def plugin_icon():
 def saved_organizations():
     """(org, authcfg) of every saved Flux organization, from the auth configs' names (no master
     password needed)."""
-    from . import auth  # on first expansion, not at start-up
+    from ..flux_qgis import auth  # on first expansion, not at start-up
 
     found = {}
     for cfg_id, cfg in QgsApplication.authManager().availableAuthMethodConfigs().items():
@@ -273,7 +273,7 @@ class DatasetItem(ListingItem):
         if ctx["protocol"] == "edr":
             return [(p.name, getattr(p, "units", "")) for p in api.edr_parameters(*args, **options)]
         # dap2: the arrays of its DDS that lie on a grid (flux_qgis.dap2.list_variables)
-        from . import dap2
+        from ..flux_qgis import dap2
 
         loc = api.location(*args, "dap2", ctx["service"], ctx["compute_url"])
         return [(v.name, v.units) for v in dap2.list_variables(loc, ctx["authcfg"] or "", feedback)]
@@ -360,8 +360,8 @@ def add_variable(info, protocol=None, project=None, feedback=None):
 def add_variable_in_background(info, protocol=None, on_done=None):
     """The network part in a QgsTask, the layer made on the UI thread; ``on_done(layer, error)``."""
     from .. import api
-    from . import layers
-    from .tasks import run_in_background
+    from ..flux_qgis import layers
+    from ..flux_qgis.tasks import run_in_background
 
     try:
         args = layer_arguments(info, protocol)
@@ -486,7 +486,7 @@ def make_public(service_item, parent_widget=None, on_done=None):
     In a background task; ``on_done(service or None, error)`` on the UI thread. Returns the task, or
     None when the user said no."""
     from .. import api
-    from ..ui.dock import public_confirmation_text
+    from .dock import public_confirmation_text
 
     service, org, cfg = service_item.service, service_item.org, service_item.authcfg
     name = f"{service.service_type}-public"[:16]
