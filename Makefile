@@ -20,7 +20,7 @@ LOCALES ?= $(patsubst i18n/$(PLUGIN)_%.ts,%,$(wildcard i18n/$(PLUGIN)_*.ts))
 LOCALES := $(sort en $(LOCALES))
 PYTEST_ARGS ?=
 
-.PHONY: deps qgis venvs serve demo test test-qgis322 test-qgis340 test-qgis344 lint package deploy clean translations bench e2e soak
+.PHONY: deps qgis venvs serve demo test test-unit test-qgis322 test-qgis340 test-qgis344 lint package deploy clean translations bench e2e soak
 
 deps: qgis venvs
 
@@ -62,8 +62,13 @@ demo: deps
 lint: $(VENV)/.ok
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/flake8 $(PLUGIN_PY)
+	python3 scripts/check_layers.py
 
-test: deps lint test-qgis322 test-qgis340 test-qgis344
+# the pure-Python core's tests (tests/unit): no QGIS, no server, seconds (--noconftest: tests/conftest.py starts QGIS)
+test-unit: $(VENV)/.ok
+	$(PY) -m pytest --noconftest -q -p no:cacheprovider tests/unit
+
+test: deps lint test-unit test-qgis322 test-qgis340 test-qgis344
 	@echo "All QGIS versions passed: see the 'QGIS x.y: N passed' lines above."
 
 # a test over 300 s is hung: tests/watchdog.py writes every thread's Python and native stack and ends

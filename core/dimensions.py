@@ -221,10 +221,6 @@ def parse_dimensions_text(text):
     return out
 
 
-def format_dimensions_text(selected):
-    return ";".join(f"{k}={v}" for k, v in (selected or {}).items())
-
-
 def resolve(dimensions, requested=None, variable=""):
     """{name: canonical value} for every dimension: the requested ones checked, defaults for the rest.
 

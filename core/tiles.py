@@ -134,6 +134,3 @@ def parse_tileset(body):
         raise FluxError("The tiles service lists no variables for this group.")
     return variables
 
-
-def describe_range(value_range):
-    return ",".join(format_number(v) for v in value_range) if value_range else "auto"

@@ -6,7 +6,6 @@ QGIS's XYZ provider with a GetMap template that spells out every parameter and l
 cut the tile with ``tile={x},{y},{z}``.
 """
 
-import json
 import math
 import re
 from urllib.parse import unquote
@@ -86,17 +85,6 @@ def getmap_tile_template(location, variable, colormap=None, value_range=None, ti
         params.append(("time", time))
     params += query_params("wms", dimensions, selected)
     params.append(("tile", "{x},{y},{z}"))
-    return location.service_url() + "?" + encode_query(params)
-
-
-def legend_url(location, variable, colormap=None, value_range=None):
-    # the capabilities' LegendURL lacks VERSION (422 when followed): build our own
-    params = [("service", "WMS"), ("version", WMS_VERSION), ("request", "GetLegendGraphic"),
-              ("format", "image/png"), ("width", 20), ("height", 200), ("layers", variable),
-              ("styles", f"raster/{validate_colormap(colormap)}")]
-    value_range = validate_range(value_range)
-    if value_range:
-        params.append(("colorscalerange", ",".join(format_number(v) for v in value_range)))
     return location.service_url() + "?" + encode_query(params)
 
 
@@ -190,24 +178,6 @@ def _layer_extras(xml_bytes):
 
 def _local(tag):
     return tag.rsplit("}", 1)[-1]
-
-
-def parse_layer_details(body):
-    """GetMetadata item=layerdetails: bbox, units and time steps of one variable."""
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError, TypeError):
-        raise FluxError("Could not read the layer details: the answer is not JSON.") from None
-    if not isinstance(data, dict):
-        raise FluxError("Could not read the layer details: unexpected answer.")
-    bbox = data.get("bbox")
-    try:
-        bbox = tuple(float(v) for v in bbox) if bbox and len(bbox) == 4 else None
-    except (TypeError, ValueError):
-        bbox = None
-    return VariableInfo(name=str(data.get("layerName") or ""), title=str(data.get("long_name") or ""),
-                        units=str(data.get("units") or ""), bbox=bbox,
-                        times=[str(t) for t in (data.get("timesteps") or [])])
 
 
 # -- capabilities QGIS's WMS provider can use in any CRS the server lists ------------------------

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 
 from qgis.core import (
     Qgis,
-    QgsCoordinateReferenceSystem,
     QgsCoordinateTransformContext,
     QgsFeature,
     QgsField,
@@ -29,7 +28,6 @@ from qgis.core import (
     QgsVectorFileWriter,
     QgsVectorLayer,
     QgsVectorLayerTemporalProperties,
-    QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QDate, QDateTime, QMetaType, Qt, QTime
 
@@ -411,10 +409,3 @@ def _write_geopackage(layer, path, name):
         raise FluxError(f"Could not open the GeoPackage just written at {path[-80:]}.")
     return out
 
-
-def point_crs():
-    return QgsCoordinateReferenceSystem("EPSG:4326")
-
-
-def is_point_type(wkb_type):
-    return QgsWkbTypes.geometryType(wkb_type) == QgsWkbTypes.PointGeometry
