@@ -461,3 +461,31 @@ def test_enter_in_the_key_field_saves_and_lists(dock, flux, qtbot):
     wait_idle(qtbot, dock)
     assert combo_items(dock.repo_combo) == ["climate", "ocean", "weather"]
     assert "3 repositories, 4 services" in dock.status_label.text()
+
+
+def test_with_saved_credentials_the_dock_lists_by_itself_and_restores_the_projects_choice(
+        iface, flux, credentials, project, qtbot):
+    """A dock that is ready: the org's key is saved and the project remembers a dataset; opening
+    the dock lists the services and repositories without a click, and shows the project's choice."""
+    from earthmover_flux.flux_qgis import settings
+
+    settings.remember_authcfg(flux.org, credentials)
+    project.writeEntry("earthmover_flux", "repo", "weather")
+    project.writeEntry("earthmover_flux", "group", "gfs")
+    flux.clear_log()
+    assert qgis.utils.loadPlugin("earthmover_flux") and qgis.utils.startPlugin("earthmover_flux")
+    try:
+        dock = qgis.utils.plugins["earthmover_flux"].show_dock()
+        assert dock.tabs.currentWidget() is dock.data_page
+        qtbot.waitUntil(lambda: dock.repo_combo.count() > 0 and dock.service_combo.count() > 0, timeout=30000)
+        wait_idle(qtbot, dock)
+        repos = [dock.repo_combo.itemText(i) for i in range(dock.repo_combo.count())]
+        assert repos == ["climate", "ocean", "weather"]
+        assert dock.repo_combo.currentText() == "weather" and dock.group_combo.currentText() == "gfs"
+        asked = [e["path"] for e in flux.log()]
+        assert any(p.endswith(f"/orgs/{flux.org}/repos/paginated") for p in asked), asked
+        assert all(e["auth"] in ("valid", "bearer-valid") or e["status"] == 200 for e in flux.log())
+    finally:
+        dock.cancel()
+        qtbot.waitUntil(lambda: not dock.busy(), timeout=30000)
+        qgis.utils.unloadPlugin("earthmover_flux")

@@ -7,7 +7,7 @@ failure becomes one sentence in the message bar.
 
 from qgis.core import Qgis, QgsProject
 from qgis.gui import QgsAuthConfigSelect, QgsCollapsibleGroupBox, QgsDoubleSpinBox
-from qgis.PyQt.QtCore import QCoreApplication, Qt, QUrl
+from qgis.PyQt.QtCore import QCoreApplication, Qt, QTimer, QUrl
 from qgis.PyQt.QtGui import QDesktopServices
 from qgis.PyQt.QtWidgets import (
     QCheckBox,
@@ -377,6 +377,17 @@ class FluxDock(QDockWidget):
         self._org_changed(org)
         if org and auth.find_config(org):
             self.tabs.setCurrentWidget(self.data_page)  # the key is saved: the data is what to choose
+            QTimer.singleShot(0, self._list_on_open)
+
+    def _list_on_open(self):
+        """A dock that is ready: with saved credentials its lists load by themselves, in the
+        background, once the auth database is unlocked (never a master-password prompt here)."""
+        from qgis.core import QgsApplication
+
+        if QgsApplication.authManager().masterPasswordIsSet():
+            self.load_lists()
+        else:
+            self._hint(tr("The lists load once the QGIS authentication database is unlocked: press Refresh lists."))
 
     def _org_entered(self):
         if self.key_edit.text():
