@@ -71,6 +71,9 @@ class FluxPlugin:
         from .ui import browser
 
         browser.register(self.iface)  # the Browser panel's "Earthmover Flux" (no network until expanded)
+        from .ui import source_select
+
+        source_select.register()  # "Earthmover Flux" in the Data Source Manager (Ctrl+L)
         if any(layer.customProperty("earthmover_flux/spec") for layer in QgsProject.instance().mapLayers().values()):
             from .flux_qgis.layers import restore_legends
 
@@ -197,6 +200,9 @@ class FluxPlugin:
         from .ui import browser
 
         browser.unregister(self.iface)
+        from .ui import source_select
+
+        source_select.unregister()
         if self.identify_hook is not None:
             self.identify_hook.unload()
             self.identify_hook.deleteLater()
