@@ -18,11 +18,11 @@ app.initQgis()
 sys.path.insert(0, os.environ["QGIS_PLUGINPATH"])
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
-from demo_common import run_demo_steps  # noqa: E402
-from render import image_stats, render  # noqa: E402
+from demo_common import demo_map, run_demo_steps  # noqa: E402
+from render import image_stats  # noqa: E402
 
-wms, tiles = run_demo_steps()
-image = render([wms], size=(1024, 640))
+wms, tiles, world = run_demo_steps()
+image, _extent = demo_map(wms, world)
 out = os.path.join(demo_dir, "flux-demo-map.png")
 image.save(out)
 colours, opaque = image_stats(image)
