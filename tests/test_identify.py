@@ -70,6 +70,7 @@ def test_qgis_identify_tool_shows_the_value_at_the_clicked_point(flux, credentia
     layer = api.add_layer(flux.org, samples.REPO, "main", "gfs", "tiles", "t2m", time=samples.GFS_TIMES[0],
                           dimensions={"step": "3 hours"})
     canvas = iface.mapCanvas()
+    iface.active = layer  # QGIS's default identify mode answers for the active layer
     project.setCrs(CRS_4326)  # the layer tree bridge gives the canvas the project's CRS
     qtbot.wait(50)
     canvas.setDestinationCrs(CRS_4326)

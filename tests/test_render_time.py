@@ -326,18 +326,22 @@ def test_layout_map_item_asks_for_its_own_time(flux, wms_layer, project):
     assert_shows_day(image, 2, "the layout map at 2024-01-02")
 
 
-def test_atlas_over_time_gives_each_page_its_time(flux, wms_layer, project):
+def atlas_pages(project, layer, ranges, read, extent=None):
+    """A layout whose map's time comes from an atlas over ``ranges`` (one page each): each page's
+    image and ``read()`` (what reached the server) right after rendering it."""
     coverage = QgsVectorLayer("Point?crs=EPSG:4326&field=start:datetime&field=end:datetime", "pages", "memory")
     features = []
-    for number in (2, 4):
+    for temporal_range in ranges:
         feature = QgsFeature(coverage.fields())
         feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(0, 0)))
-        feature["start"], feature["end"] = day(number).begin(), day(number).end()
+        feature["start"], feature["end"] = temporal_range.begin(), temporal_range.end()
         features.append(feature)
     assert coverage.dataProvider().addFeatures(features)[0]
     project.addMapLayer(coverage, False)  # the coverage layer is not drawn on the map
     layout, item = _layout(project)
-    item.setLayers([wms_layer])
+    if extent is not None:
+        item.setExtent(extent)
+    item.setLayers([layer])
     item.setIsTemporal(True)  # as the map item's "Temporal range" box; the atlas feature sets the range
     props = item.dataDefinedProperties()
     props.setProperty(QgsLayoutObject.StartDateTime, QgsProperty.fromField("start"))
@@ -351,10 +355,16 @@ def test_atlas_over_time_gives_each_page_its_time(flux, wms_layer, project):
     try:
         for _ in range(atlas.count()):
             assert atlas.next()
-            flux.clear_log()
-            pages.append((_page_image(layout), times_asked(flux)))
+            read()
+            image = _page_image(layout)
+            pages.append((image, read()))
     finally:
         atlas.endRender()
+    return pages
+
+
+def test_atlas_over_time_gives_each_page_its_time(flux, wms_layer, project):
+    pages = atlas_pages(project, wms_layer, [day(2), day(4)], lambda: (times_asked(flux), flux.clear_log())[0])
     assert [asked for _, asked in pages] == [["2024-01-02T00:00:00Z"], ["2024-01-04T00:00:00Z"]]
     for (image, _), number in zip(pages, (2, 4)):
         image.save(str(ARTIFACTS / f"render-time-atlas-{number}.png"))

@@ -21,20 +21,14 @@ from harness import ARTIFACTS
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsDateTimeRange,
-    QgsFeature,
-    QgsGeometry,
     QgsInterval,
-    QgsLayoutObject,
-    QgsPointXY,
-    QgsProperty,
     QgsRectangle,
     QgsTemporalUtils,
-    QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QDateTime, QSize, Qt
 from qgis.PyQt.QtGui import QColor, QImage
 from render import render
-from test_render_time import _layout, _page_image, _wait_for_canvases
+from test_render_time import _layout, _page_image, _wait_for_canvases, atlas_pages
 
 RUN = samples.GFS_TIMES[0]
 RANGE = (200.0, 330.0)
@@ -126,35 +120,8 @@ def test_a_layout_map_draws_the_forecast_at_its_own_valid_time(flux, forecast, p
 
 
 def test_an_atlas_gives_each_page_its_lead_time(flux, forecast, project):
-    coverage = QgsVectorLayer("Point?crs=EPSG:4326&field=start:datetime&field=end:datetime", "pages", "memory")
-    features = []
-    for hours in (6, 12):
-        feature = QgsFeature(coverage.fields())
-        feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(0, 0)))
-        feature["start"], feature["end"] = valid(hours).begin(), valid(hours).end()
-        features.append(feature)
-    assert coverage.dataProvider().addFeatures(features)[0]
-    project.addMapLayer(coverage, False)
-    layout, item = _layout(project)
-    item.setExtent(EXTENT)
-    item.setLayers([forecast])
-    item.setIsTemporal(True)
-    props = item.dataDefinedProperties()
-    props.setProperty(QgsLayoutObject.StartDateTime, QgsProperty.fromField("start"))
-    props.setProperty(QgsLayoutObject.EndDateTime, QgsProperty.fromField("end"))
-    item.setDataDefinedProperties(props)
-    atlas = layout.atlas()
-    atlas.setCoverageLayer(coverage)
-    atlas.setEnabled(True)
-    assert atlas.beginRender()
-    pages = []
-    try:
-        for _ in range(atlas.count()):
-            assert atlas.next()
-            flux.clear_log()
-            pages.append((_page_image(layout), forecast_requests(flux)))
-    finally:
-        atlas.endRender()
+    pages = atlas_pages(project, forecast, [valid(6), valid(12)],
+                        lambda: (forecast_requests(flux), flux.clear_log())[0], extent=EXTENT)
     assert [asked for _image, asked in pages] == [[(RUN, "6 hours")], [(RUN, "12 hours")]]
     for (image, _asked), hours in zip(pages, (6, 12)):
         image.save(str(ARTIFACTS / f"forecast-atlas-{hours}h.png"))
