@@ -74,23 +74,33 @@ class UiChurn:
 
 
 def _run_loops(qtbot, calls, seconds):
-    """Each of ``calls`` (name, fn(feedback)) in its own background task, again and again for
-    ``seconds`` while the UI thread churns; returns ({name: count}, [errors], churn ticks)."""
+    """One background task per call of ``calls`` (name, fn(feedback)), each going round all of them
+    (starting at its own) again and again for ``seconds`` while the UI thread churns; returns
+    ({name: count}, [errors], churn ticks).
+
+    Every task takes every call in turn: QGIS 3.40's task manager runs as many tasks at once as the
+    machine has cores (two here) and has no setter for that, so a task that only ran one call could
+    wait the whole run for a thread; taking turns, each call is made by every running task."""
     stop = threading.Event()
     counts = {name: 0 for name, _fn in calls}
+    lock = threading.Lock()
     errors = []
     reports = []
 
-    def looping(name, fn):
+    def looping(start):
         def work(feedback):
+            turn = start
             while not stop.is_set() and not feedback.isCanceled():
+                name, fn = calls[turn % len(calls)]
                 fn(feedback)
-                counts[name] += 1
-            return counts[name]
+                with lock:
+                    counts[name] += 1
+                turn += 1
+            return turn - start
 
         return work
 
-    # every loop at once, as on a machine with more cores (QGIS >= 3.30's task manager has its own pool)
+    # more threads where QGIS lets us (3.22: the global pool; >= 3.42: the task manager's own pool)
     manager = QgsApplication.taskManager()
     pool = manager if hasattr(manager, "setMaxActiveThreadCount") else QThreadPool.globalInstance()
     get_max = pool.maxActiveThreadCount if pool is manager else pool.maxThreadCount
@@ -99,8 +109,8 @@ def _run_loops(qtbot, calls, seconds):
     set_max(max(threads, len(calls) + 1))
     churn = UiChurn()
     churn.start()
-    tasks = [run_in_background(f"stress {name}", looping(name, fn), lambda r, e: reports.append((r, e)))
-             for name, fn in calls]
+    tasks = [run_in_background(f"stress {name}", looping(i), lambda r, e: reports.append((r, e)))
+             for i, (name, _fn) in enumerate(calls)]
     deadline = time.monotonic() + seconds
     try:
         while time.monotonic() < deadline:
