@@ -1,6 +1,6 @@
 """The benchmark suite (issue 9): the plugin's cost against the baselines that bound it.
 
-    QT_QPA_PLATFORM=offscreen .venv-qgis/bin/python bench/run.py [--quick] [--only startup,add,render,edr,ui,timeseries]
+    QT_QPA_PLATFORM=offscreen .venv-qgis/bin/python bench/run.py [--quick] [--only startup,add,...,zonal]
 
 Real QGIS (offscreen, throwaway profile from tests/harness.py) against the local Flux server
 (tests/flux_local.py; FLUX_DATA_DIR reuses built data). Writes bench/results/latest.json and
@@ -40,6 +40,8 @@ from timeseries import bench_timeseries  # noqa: E402
 from timeseries import markdown_rows as timeseries_rows  # noqa: E402
 from ui_more import bench_ui_more  # noqa: E402
 from ui_more import markdown_rows as ui_more_rows  # noqa: E402
+from zonal import bench_zonal  # noqa: E402
+from zonal import markdown_rows as zonal_rows  # noqa: E402
 
 RESULTS = BENCH / "results"
 SIZE = (1024, 768)
@@ -839,7 +841,7 @@ def markdown(data):
     lines += edr_paths_rows(r) + ui_more_rows(r)
     import animation
     import project
-    lines += project.markdown_rows(r) + animation.markdown_rows(r)
+    lines += project.markdown_rows(r) + animation.markdown_rows(r) + zonal_rows(r)
     return "\n".join(lines) + "\n"
 
 
@@ -859,7 +861,7 @@ def main():
     parser.add_argument("--quick", action="store_true", help="fewer runs, for trying the suite out")
     parser.add_argument("--runs", type=int, default=None)
     parser.add_argument("--only", default="startup,add,render,edr,ui,longaxis,timeseries,edrpaths,uimore,project,"
-                                          "animation")
+                                          "animation,zonal")
     parser.add_argument("--loop-points", type=int, default=None,
                         help="points of the one-request-per-point loop (default 1000; 100 with --quick)")
     parser.add_argument("--out", default=str(RESULTS))
@@ -904,6 +906,8 @@ def main():
         if "animation" in only:  # issue 17 goal 4 (bench/animation.py)
             from animation import bench_animation
             bench_animation(ctx)
+        if "zonal" in only:  # issue 25 (bench/zonal.py)
+            bench_zonal(ctx, authcfg)
     finally:
         flux.stop()
     data = {"git": _git_state(),

@@ -29,7 +29,7 @@ import xarray as xr
 from . import samples
 
 # Bump when the data or the manifest format changes: an old DIR is rebuilt.
-DATA_VERSION = 5
+DATA_VERSION = 6
 
 MANIFEST_NAME = "manifest.json"
 
@@ -368,6 +368,27 @@ def era5_dataset() -> xr.Dataset:
     return ds
 
 
+def daily_dataset() -> xr.Dataset:
+    """samples.daily_t2m on samples.DAILY_GRID: a year of days over the contiguous US."""
+    lat, lon = _grid_arrays(samples.DAILY_GRID)
+    days = np.arange(samples.DAILY_COUNT, dtype="float64")
+    values = (300.0 - 0.8 * (lat[None, :, None] - 25.0) + (lon[None, None, :] - 235.0) / 20.0
+              - 12.0 * np.cos(2.0 * np.pi * (days[:, None, None] - 15.0) / 365.0))
+    start = np.datetime64(samples.DAILY_START.rstrip("Z"), "ns")
+    times = start + days.astype("int64").astype("timedelta64[D]").astype("timedelta64[ns]")
+    ds = xr.Dataset(
+        {"t2m": (("time", "lat", "lon"), values.astype("float32"),
+                 {"standard_name": "air_temperature", "long_name": "Daily mean 2 metre temperature",
+                  "units": "K"})},
+        coords={"time": xr.DataArray(times, dims="time",
+                                     attrs={"standard_name": "time", "long_name": "time", "axis": "T"}),
+                "lat": _lat(lat), "lon": _lon(lon)},
+    )
+    ds.attrs = _global_attrs("Daily 2023, contiguous US",
+                             "a regional daily analysis: 0.25 degrees, lon 0..360, lat 50 -> 25")
+    return ds
+
+
 def _hrrr_crs_attrs() -> dict:
     from pyproj import CRS
 
@@ -483,8 +504,8 @@ def cmip360_dataset() -> xr.Dataset:
 def _weather_encoding(group: str, ds: xr.Dataset) -> dict:
     enc = {c: {"_FillValue": None} for c in ds.coords if c not in ("time",)}
     if "time" in ds.coords and np.issubdtype(ds["time"].dtype, np.datetime64):
-        units = "hours since 2000-01-01 00:00:00" if group == "era5" else \
-            "hours since 2024-01-01 00:00:00"
+        units = {"era5": "hours since 2000-01-01 00:00:00",
+                 "daily": "days since 2023-01-01 00:00:00"}.get(group, "hours since 2024-01-01 00:00:00")
         enc["time"] = {"units": units, "calendar": "standard", "dtype": "int32"}
     elif "time" in ds.coords:
         enc["time"] = {"_FillValue": None}
@@ -497,6 +518,8 @@ def _weather_encoding(group: str, ds: xr.Dataset) -> dict:
         chunks = list(var.shape)
         if group == "era5":
             chunks[var.dims.index("time")] = samples.ERA5_CHUNK
+        elif group == "daily":
+            chunks = list(samples.DAILY_CHUNK)
         else:  # one chunk per 2-D field, like the other sample repos
             chunks = [1] * (var.ndim - 2) + chunks[-2:]
         enc[name] = {"chunks": tuple(chunks)}
@@ -512,6 +535,7 @@ WEATHER_BUILDERS = {
     "hrrr": hrrr_dataset,
     "cmip": cmip_dataset,
     "cmip360": cmip360_dataset,
+    "daily": daily_dataset,
 }
 
 

@@ -17,6 +17,9 @@ hrrr       dswrf (time, step, y, x) on a Lambert conformal conic grid, 2-D latit
 cmip       tas (member, time, lat, lon): int16 packed, scale 0.01, offset 273.15, _FillValue
            -32767 where lat <= -80; calendar ``noleap``.
 cmip360    pr (time, lat, lon): calendar ``360_day`` (has 2024-02-29 and 2024-02-30).
+daily      t2m (time, lat, lon): 365 daily steps of 2023 over the contiguous US at 0.25 degrees,
+           lon 235..295 (0..360), lat 50 -> 25; one chunk holds every day of 20 x 20 cells (the
+           zonal statistics benchmark: county-sized polygons x a year).
 =========  ==================================================================================
 
 Nearest cell: ``nearest_cell`` rounds to the closest grid point; longitudes are taken in
@@ -71,7 +74,9 @@ GFS_GRID = Grid(0.0, 2.0, 180, 90.0, -2.0, 91)        # lon 0..358, lat 90 -> -9
 ERA5_GRID = Grid(0.0, 30.0, 12, 90.0, -30.0, 7)       # lon 0..330, lat 90 -> -90
 CMIP_GRID = Grid(0.0, 10.0, 36, 90.0, -10.0, 19)      # lon 0..350, lat 90 -> -90
 
-GRIDS = {"gfs": GFS_GRID, "era5": ERA5_GRID, "cmip": CMIP_GRID, "cmip360": CMIP_GRID}
+DAILY_GRID = Grid(235.0, 0.25, 241, 50.0, -0.25, 101)  # lon 235..295 (0..360), lat 50 -> 25: regional
+
+GRIDS = {"gfs": GFS_GRID, "era5": ERA5_GRID, "cmip": CMIP_GRID, "cmip360": CMIP_GRID, "daily": DAILY_GRID}
 
 # --- dimensions ------------------------------------------------------------------------------
 
@@ -86,6 +91,9 @@ ERA5_COUNT = 52608                                              # through 2005-1
 ERA5_CHUNK = 8760
 
 HRRR_TIMES = ["2024-06-01T00:00:00Z"]
+DAILY_START = "2023-01-01T00:00:00Z"
+DAILY_COUNT = 365
+DAILY_CHUNK = (365, 20, 20)
 HRRR_STEPS_HOURS = [0, 1, 2, 3]
 
 # noleap: day numbers "days since 2024-01-01" on a 365-day calendar (no Feb 29).
@@ -194,6 +202,8 @@ def nearest_cell(group: str, lon: float, lat: float) -> dict:
         clon, clat = hrrr_inverse(gx, gy)
         return {"lon": clon, "lat": clat, "i": i, "j": j, "x": gx, "y": gy}
     _check(group in GRIDS, f"unknown group {group!r}; known: {sorted(GRIDS) + ['hrrr']}")
+    if group == "daily":
+        lon = lon % 360.0  # a regional grid in 0..360: no wrap-around in Grid.nearest
     glon, glat, i, j = GRIDS[group].nearest(lon, lat)
     return {"lon": glon, "lat": glat, "i": i, "j": j}
 
@@ -204,6 +214,12 @@ def gfs_t2m(glon: float, glat: float, step_hours: float, time_index: int) -> flo
 
 def era5_t2m(glon: float, glat: float, hour_index: int) -> float:
     return 250.0 + (hour_index % 1000) / 10.0 + glon / 30.0 + (glat + 90.0) / 30.0
+
+
+def daily_t2m(glon: float, glat: float, day_index: int) -> float:
+    """Warmer to the south, a seasonal cycle (coldest mid-January), a little warmer to the east."""
+    return 300.0 - 0.8 * (glat - 25.0) + (glon - 235.0) / 20.0 \
+        - 12.0 * math.cos(2.0 * math.pi * (day_index - 15) / 365.0)
 
 
 def cmip_tas(glon: float, glat: float, day_index: int, member: int) -> float | None:
@@ -222,6 +238,7 @@ VARIABLES = {
     "hrrr": ["dswrf"],
     "cmip": ["tas"],
     "cmip360": ["pr"],
+    "daily": ["t2m"],
 }
 
 
@@ -253,6 +270,9 @@ def expected(group: str, variable: str, *, lon: float, lat: float, time_index: i
     if group == "era5":
         _check(0 <= time_index < ERA5_COUNT, f"time_index {time_index} out of range")
         return era5_t2m(glon, glat, time_index)
+    if group == "daily":
+        _check(0 <= time_index < DAILY_COUNT, f"time_index {time_index} out of range")
+        return daily_t2m(glon, glat, time_index)
     if group == "cmip":
         _check(0 <= time_index < len(CMIP_DAYS), f"time_index {time_index} out of range")
         _check(member in MEMBERS, f"member {member} not in {MEMBERS}")
@@ -267,6 +287,14 @@ def era5_time(hour_index: int) -> str:
 
     start = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
     return (start + dt.timedelta(hours=hour_index)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def daily_time(day_index: int) -> str:
+    """ISO time (Z) of the daily group's day_index (2023-01-01 is 0)."""
+    import datetime as dt
+
+    return (dt.datetime(2023, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(days=day_index)).strftime(
+        "%Y-%m-%dT%H:%M:%SZ")
 
 
 def manifest_groups() -> dict:
@@ -312,5 +340,11 @@ def manifest_groups() -> dict:
             "times": CMIP360_DAYS, "calendar": CMIP360_CALENDAR, "time_units": CMIP_TIME_UNITS,
             "time_values": CMIP360_TIME_VALUES,
             "grid": latlon(CMIP_GRID),
+        },
+        "daily": {
+            "variables": VARIABLES["daily"],
+            "time_axis": {"start": DAILY_START, "step": "1 days", "count": DAILY_COUNT,
+                          "end": daily_time(DAILY_COUNT - 1)},
+            "grid": latlon(DAILY_GRID),
         },
     }

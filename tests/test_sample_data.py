@@ -12,6 +12,7 @@ decoded here with the standard library.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import math
 import struct
@@ -317,6 +318,24 @@ def test_edr_cmip_decoded_noleap_and_fill(flux, http):
     assert [r["time"][:10] for r in c360] == samples.CMIP360_DAYS
     assert edr(http, flux, "cmip360", "pr", "POINT(31 31)",
                datetime="2024-02-30T00:00:00").status_code == 404  # "day is out of range for month"
+
+
+def test_edr_daily_area_equals_the_formula_at_each_cell(flux, http):
+    """The zonal benchmark's daily group (regional, lon 0..360, lat 50 -> 25, 365 days): an area
+    answer holds the cells whose centres lie in the polygon, each day equal to samples.daily_t2m."""
+    got = rows(edr(http, flux, "daily", "t2m", "POLYGON((259.7 40.1,260.2 40.1,260.2 40.6,259.7 40.6,259.7 40.1))",
+                   kind="area", datetime="2023-01-01T00:00:00/2023-12-31T00:00:00"))
+    cells = {(float(r["lon"]), float(r["lat"])) for r in got}
+    assert cells == {(259.75, 40.25), (259.75, 40.5), (260.0, 40.25), (260.0, 40.5)}
+    assert len(got) == 4 * samples.DAILY_COUNT
+    for r in got[:: 97]:
+        day = (datetime.date.fromisoformat(r["time"][:10]) - datetime.date(2023, 1, 1)).days
+        want = samples.daily_t2m(float(r["lon"]), float(r["lat"]), day)
+        assert float(r["t2m"]) == pytest.approx(want, abs=1e-3), r
+        assert want == pytest.approx(expected("daily", "t2m", lon=float(r["lon"]) - 360.0, lat=float(r["lat"]),
+                                              time_index=day))
+    # the seasonal cycle: mid-January coldest, mid-July warmest
+    assert samples.daily_t2m(260.0, 40.5, 15) + 23.9 < samples.daily_t2m(260.0, 40.5, 197)
 
 
 def test_edr_collection_metadata_extents(flux, http):
