@@ -27,6 +27,7 @@ Choices, and why:
   the requested point: both are kept.
 """
 
+import itertools
 import json
 import math
 import re
@@ -446,41 +447,84 @@ def parse_covjson(body, offset=0):
         if total != len(values) or len(names) != len(shape):
             raise FluxError(f"Could not read the EDR answer: the range of {name!r} has {len(values)} values for "
                             f"shape {shape}.")
-        for flat, value in enumerate(values):
-            idx = {}
-            rest = flat
-            for axis, n in zip(reversed(names), reversed(shape)):
-                idx[axis] = rest % n
-                rest //= n
-            try:
-                if "pts" in idx:
-                    loc, lon, lat = idx["pts"], xs[idx["pts"]], ys[idx["pts"]]
-                elif xs and isinstance(xs[0], list):  # a projected grid: 2-D lon/lat per (y, x) cell
-                    ix, iy = idx.get("x", 0), idx.get("y", 0)
-                    loc, lon, lat = iy * max(1, len(xs[0])) + ix, xs[iy][ix], ys[iy][ix]
-                else:
-                    ix, iy = idx.get("x", 0), idx.get("y", 0)
-                    loc, lon, lat = iy * max(1, len(xs)) + ix, xs[ix], ys[iy]
-                time = ts[idx["t"]] if "t" in idx else (ts[0] if len(ts) == 1 else None)
-                z = zs[idx["z"]] if "z" in idx else (zs[0] if len(zs) == 1 else None)
-                extra = {axis: others[axis][idx[axis]] for axis in others if axis in idx}
-            except IndexError:
-                raise FluxError("Could not read the EDR answer: a range index is outside its axis.") from None
-            key = (loc, idx.get("t", 0), idx.get("z", 0)) + tuple(idx.get(axis, 0) for axis in sorted(others))
+        # walk the flat values in row-major order with a counter per axis (no per-value divisions
+        # or dicts: an area answer of a year of days holds ~10^5 values per zone)
+        pos = {axis: i for i, axis in enumerate(names)}
+        p_pts, p_x, p_y, p_t, p_z = (pos.get(a) for a in ("pts", "x", "y", "t", "z"))
+        other_axes = [(axis, pos.get(axis)) for axis in sorted(others)]  # every range's keys alike
+        projected = bool(xs) and isinstance(xs[0], list)
+        width = max(1, len(xs[0]) if projected else len(xs))
+        t_default = ts[0] if len(ts) == 1 else None
+        z_default = zs[0] if len(zs) == 1 else None
+        for idx, value in zip(itertools.product(*[range(n) for n in shape]), values):
+            it = idx[p_t] if p_t is not None else 0
+            iz = idx[p_z] if p_z is not None else 0
+            if p_pts is not None:
+                loc = idx[p_pts]
+            else:
+                loc = (idx[p_y] if p_y is not None else 0) * width + (idx[p_x] if p_x is not None else 0)
+            key = (loc, it, iz) + tuple(0 if i is None else idx[i] for _axis, i in other_axes) if other_axes \
+                else (loc, it, iz)
             row = rows.get(key)
             if row is None:
+                try:
+                    if p_pts is not None:
+                        lon, lat = xs[loc], ys[loc]
+                    else:
+                        ix = idx[p_x] if p_x is not None else 0
+                        iy = idx[p_y] if p_y is not None else 0
+                        lon, lat = (xs[iy][ix], ys[iy][ix]) if projected else (xs[ix], ys[iy])
+                    time = ts[it] if p_t is not None else t_default
+                    z = zs[iz] if p_z is not None else z_default
+                    extra = {axis: str(others[axis][idx[i]]) for axis, i in other_axes if i is not None}
+                except IndexError:
+                    raise FluxError("Could not read the EDR answer: a range index is outside its axis.") from None
                 if time is not None and time not in iso_of:
                     iso_of[time] = iso_utc(time)
                 row = rows[key] = EdrRow(index=loc + offset, lon=float(lon), lat=float(lat),
                                          time=iso_of[time] if time is not None else None,
-                                         z=float(z) if z is not None else None,
-                                         extra={k: str(v) for k, v in extra.items()})
+                                         z=float(z) if z is not None else None, extra=extra)
             row.values[name] = None if value is None else float(value)
     names = list(ranges)
     for row in rows.values():
         for name in names:
             row.values.setdefault(name, None)
     return [rows[k] for k in sorted(rows)]
+
+
+def parse_covjson_steps(body, parameter):
+    """(cells, times, values_by_step) of ``parameter`` in an area or MULTIPOINT answer shaped
+    ``[t, pts]`` or ``[pts]`` (other axes of one value only), straight from its flat values: what
+    zonal statistics need, without a row per cell and step. ``cells`` are (lon, lat) as answered,
+    ``times`` sorted ISO texts (``[None]`` without a time axis), ``values_by_step[t][c]`` a float or
+    None. Returns None for any other shape (the caller parses rows then: :func:`parse_covjson`)."""
+    data = _decode_json(body, "the EDR answer")
+    try:
+        axes = data["domain"]["axes"]
+        rng = data["ranges"][parameter]
+        names, shape, values = list(rng["axisNames"]), [int(n) for n in rng["shape"]], rng["values"]
+    except (KeyError, TypeError, ValueError):
+        return None
+    if len(names) != len(shape) or not isinstance(values, list):
+        return None
+    kept = [(axis, n) for axis, n in zip(names, shape) if n != 1 or axis in ("t", "pts")]
+    if [axis for axis, _n in kept] not in (["t", "pts"], ["pts"]):
+        return None
+    xs = list((axes.get("x") or {}).get("values") or [])
+    ys = list((axes.get("y") or {}).get("values") or [])
+    ts = list((axes.get("t") or {}).get("values") or []) if kept[0][0] == "t" else [None]
+    count = kept[-1][1]
+    if len(xs) != count or len(ys) != count or len(ts) != (kept[0][1] if len(kept) == 2 else 1) \
+            or len(values) != count * len(ts):
+        return None
+    try:
+        cells = [(float(x), float(y)) for x, y in zip(xs, ys)]
+        steps = [[None if v is None else float(v) for v in values[i * count:(i + 1) * count]] for i in range(len(ts))]
+    except (TypeError, ValueError):
+        raise FluxError(f"Could not read the EDR answer: the values of {parameter!r} are not numbers.") from None
+    iso = [None if t is None else iso_utc(t) for t in ts]
+    order = sorted(range(len(iso)), key=lambda i: (iso[i] is not None, iso[i] or ""))
+    return cells, [iso[i] for i in order], [steps[i] for i in order]
 
 
 def parameters_of(rows, requested=None):

@@ -6,7 +6,9 @@ reprojects each zone to EPSG:4326 and then, with this module:
 1. :func:`split_for_grid` cuts the zone into parts in the data's own longitudes (``"0..360"`` or
    ``"-180..180"``, as :func:`core.dimensions.longitude_convention` names them); one EDR
    ``area`` query per part (:func:`polygon_wkt` gives its ``coords``).
-2. :func:`steps_from_rows` turns the answers (``core.edr.EdrRow``) into cells and per-step values.
+2. ``core.edr.parse_covjson_steps`` reads each answer as cells and per-step values
+   (:func:`steps_from_rows` where the answer has another shape); :func:`merge_steps` joins the
+   answers of a zone's parts.
 3. :func:`select_cells` keeps the cells whose centre lies inside the zone; a zone smaller than one
    cell falls back to the cell under its :func:`centroid`.
 4. :func:`summarize_steps` gives the statistics of every time step.
@@ -411,6 +413,28 @@ def steps_from_rows(rows, parameter):
             raise FluxInputError("The answer has several levels, lead times or members for one cell and time: "
                                  "choose one value of each before computing zonal statistics.")
         values.setdefault(key, (row.values or {}).get(parameter))
+    times = sorted({time for time, _ in values}, key=lambda t: (t is not None, t or ""))
+    return cells, times, [[values.get((time, c)) for c in range(len(cells))] for time in times]
+
+
+def merge_steps(answers):
+    """One (cells, times, values_by_step) from several (the answers of a split zone's parts), as
+    :func:`steps_from_rows` would give for all their rows: a cell answered twice is kept once (its
+    first value), times are the sorted union, a value no answer has is None."""
+    answers = list(answers)
+    if len(answers) == 1:
+        return answers[0]
+    cells, cell_index, values = [], {}, {}
+    for part_cells, times, steps in answers:
+        local = []
+        for cell in part_cells:
+            if cell not in cell_index:
+                cell_index[cell] = len(cells)
+                cells.append(cell)
+            local.append(cell_index[cell])
+        for time, step in zip(times, steps):
+            for c, value in zip(local, step):
+                values.setdefault((time, c), value)
     times = sorted({time for time, _ in values}, key=lambda t: (t is not None, t or ""))
     return cells, times, [[values.get((time, c)) for c in range(len(cells))] for time in times]
 

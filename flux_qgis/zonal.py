@@ -127,6 +127,12 @@ def _centroid_rows(location, variable, zones, small, convention, time_range, aut
     return rows, result.requests
 
 
+def _steps(body, variable):
+    """(cells, times, values_by_step) of one area answer (worker thread, as each answer arrives)."""
+    steps = core_edr.parse_covjson_steps(body, variable)
+    return steps if steps is not None else core_zonal.steps_from_rows(core_edr.parse_covjson(body), variable)
+
+
 def fetch(location, variable, zones, *, statistics=core_zonal.DEFAULT_STATISTICS, time_range=None, dimensions=None,
           authcfg="", feedback=None):
     """ZonalResult of ``variable`` over ``zones`` (network, parsing, statistics). Thread-safe."""
@@ -139,15 +145,15 @@ def fetch(location, variable, zones, *, statistics=core_zonal.DEFAULT_STATISTICS
     urls = [core_edr.area_url(location, core_edr.normalize_polygon_wkt(core_zonal.polygon_wkt(part)),
                               query.parameters, query.when, extra=query.extra) for _index, part in parts]
     answers = network.get_many(urls, "the EDR area values", authcfg, feedback, CONCURRENT,
-                               handle=lambda _index, response: core_edr.parse_covjson(response.body))
-    rows_of = {i: [] for i in range(len(zones))}
+                               handle=lambda _index, response: _steps(response.body, variable))
+    steps_of = {i: [] for i in range(len(zones))}
     parts_of = {i: [] for i in range(len(zones))}
-    for (index, part), rows in zip(parts, answers):
-        rows_of[index].extend(rows)
+    for (index, part), steps in zip(parts, answers):
+        steps_of[index].append(steps)
         parts_of[index].append(part)
     chosen, small = {}, []
     for index in range(len(zones)):
-        cells, times, values = core_zonal.steps_from_rows(rows_of[index], variable)
+        cells, times, values = core_zonal.merge_steps(steps_of[index])
         selection = core_zonal.select_cells(cells, parts_of[index])
         if selection.indices:
             chosen[index] = (cells, times, values, selection.indices, False)

@@ -5,24 +5,13 @@ Expected values are worked out here from the grid's formula, brute force over ev
 with the half-open rule written out for rectangles, and Python's ``statistics`` module.
 """
 
-import importlib.util
 import math
 import random
 import statistics
-import sys
 from fractions import Fraction
-from pathlib import Path
 
+import plugin_package  # noqa: F401,I001  (the plugin folder as earthmover_flux)
 import pytest
-
-if "earthmover_flux" not in sys.modules:
-    # the plugin folder is the package, as QGIS imports it; its __init__ imports nothing at load
-    _ROOT = Path(__file__).resolve().parents[2]
-    _SPEC = importlib.util.spec_from_file_location("earthmover_flux", _ROOT / "__init__.py",
-                                                   submodule_search_locations=[str(_ROOT)])
-    sys.modules["earthmover_flux"] = importlib.util.module_from_spec(_SPEC)
-    _SPEC.loader.exec_module(sys.modules["earthmover_flux"])
-
 from earthmover_flux.core import zonal as z
 from earthmover_flux.core.edr import EdrRow, normalize_polygon_wkt
 from earthmover_flux.core.errors import FluxInputError
