@@ -74,11 +74,20 @@ class FluxApp:
             return await self.control(scope, receive, send)
 
         started = time.monotonic()
-        status_box = {"status": None}
+        status_box = {"status": None, "recorded": False}
+
+        def record():
+            if not status_box["recorded"]:
+                status_box["recorded"] = True
+                self._record(scope, kind, query, status_box["status"], rule, started)
 
         async def recording_send(message):
             if message["type"] == "http.response.start":
                 status_box["status"] = message["status"]
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                # logged before the last byte leaves: a client that has its answer finds it in the log
+                # (logged after the send, a test reading /_flux/log at once could come first)
+                record()
             await send(message)
 
         query = scope.get("query_string", b"").decode("latin-1")
@@ -95,7 +104,7 @@ class FluxApp:
             else:
                 await self._dispatch(kind, scope, receive, recording_send)
         finally:
-            self._record(scope, kind, query, status_box["status"], rule, started)
+            record()  # no complete answer (the client went away, an error): logged here
 
     async def _dispatch(self, kind, scope, receive, send):
         if kind == "compute":
