@@ -20,7 +20,7 @@ LOCALES ?= $(patsubst i18n/$(PLUGIN)_%.ts,%,$(wildcard i18n/$(PLUGIN)_*.ts))
 LOCALES := $(sort en $(LOCALES))
 PYTEST_ARGS ?=
 
-.PHONY: deps qgis venvs serve demo test test-unit test-qgis322 test-qgis340 test-qgis344 lint package deploy clean translations bench e2e soak
+.PHONY: deps qgis venvs serve demo test test-unit test-qgis322 test-qgis340 test-qgis344 lint package deploy clean translations bench e2e soak stress
 
 deps: qgis venvs
 
@@ -87,6 +87,11 @@ test-qgis344: deps
 # figures in tests/artifacts/soak.json
 soak: deps
 	FLUX_SOAK_SECONDS=$${FLUX_SOAK_SECONDS:-1200} QT_QPA_PLATFORM=offscreen $(PY) -m pytest tests/test_soak.py $(PYTEST_ARGS)
+
+# the two stress tests of tests/test_network_threads.py 10 times in a row on each QGIS version, each in a
+# fresh QGIS (STRESS_RUNS=N to change): every run's figures in tests/artifacts/stress-runs.txt
+stress: deps
+	scripts/stress_repeat.sh $${STRESS_RUNS:-10}
 
 # a user's session end to end (tests/test_e2e.py, also part of `make test`): the zip in a fresh profile,
 # the real qgis window under Xvfb driven through the dock by scripts/e2e_session.py, the local server;

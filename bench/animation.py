@@ -85,6 +85,7 @@ def bench_animation(ctx, authcfg=None):
     authcfg = api.store_credentials(flux.org, flux.key)
     project = QgsProject.instance()
     project.clear()
+    project.setCrs(QgsCoordinateReferenceSystem("EPSG:3857"))  # a web map: the layer asks in 3857
     extent = QgsRectangle(*EXTENT_XY)
     layer = api.add_layer(flux.org, samples.REPO, "main", "era5", "wms", "t2m", value_range=RANGE, time=START,
                           authcfg=authcfg)
@@ -267,3 +268,147 @@ def markdown_rows(r):
         f"({a['xyz_tiles_refused_per_frame']} of them 422 from xpublish-wms), plain HTTP 6 threads) | "
         f"{_fmt(a['export'])} | {_fmt(a['http_xyz_tiles'])} | {a['ratio_xyz_tiles']:.2f} | - | - |",
     ]
+
+
+# -- issue 22: a daily layer and a forecast layer ---------------------------------------------------
+# The same export against the same plain-HTTP limit, for the two layer kinds the issue names:
+# - daily: weather/daily t2m (the US at 0.25 degrees), 24 frames of one day from 2023-04-01 (spring:
+#   the known place warms about 0.2 K a day, so the first and last frames differ);
+# - forecast: weather/gfs t2m, run 2024-06-01T00, its 5 lead times (0..12 h) as 5 frames of 3 h: each
+#   frame must ask for TIME=<run> and its own step (the plugin's preprocessor rewrites QGIS's valid
+#   time), and the known place warms 3 K a frame.
+US_XY = (-13_900_000, 2_800_000, -7_200_000, 6_500_000)  # lon -125..-65, lat 24..50 in EPSG:3857
+CASES = {
+    "daily": {"group": "daily", "start": "2023-04-01T00:00:00Z", "frame_s": 86400, "frames": 24,
+              "range": (270.0, 310.0), "extent": US_XY, "place": (-100.0, 40.0), "options": {}},
+    "forecast": {"group": "gfs", "start": "2024-06-01T00:00:00Z", "frame_s": 3 * 3600, "frames": 5,
+                 "range": (200.0, 300.0), "extent": EXTENT_XY, "place": (60.0, 0.0),
+                 "options": {"time": "2024-06-01T00:00:00Z"}},
+}
+
+
+def _step_of(entry):
+    for key, value in parse_qsl(entry["query"], keep_blank_values=True):
+        if key.lower() == "step":
+            return value
+    return None
+
+
+def bench_animation_kinds(ctx, authcfg=None):
+    """Export Animation of a daily and of a forecast layer against the plain-HTTP limit of their GetMaps."""
+    from earthmover_flux import api
+    from earthmover_flux.flux_server import samples
+    from qgis.core import (
+        QgsCoordinateReferenceSystem,
+        QgsDateTimeRange,
+        QgsInterval,
+        QgsMapSettings,
+        QgsProject,
+        QgsRectangle,
+        QgsTemporalUtils,
+    )
+    from qgis.PyQt.QtCore import QDateTime, QSize, Qt
+    from qgis.PyQt.QtGui import QColor, QImage
+
+    flux = ctx.flux
+    authcfg = authcfg or api.store_credentials(flux.org, flux.key)
+    project = QgsProject.instance()
+    out = {}
+    for name, case in CASES.items():
+        project.clear()
+        project.setCrs(QgsCoordinateReferenceSystem("EPSG:3857"))  # a web map: the layer asks in 3857
+        layer = api.add_layer(flux.org, samples.REPO, "main", case["group"], "wms", "t2m", value_range=case["range"],
+                              authcfg=authcfg, **case["options"])
+        start = QDateTime.fromString(case["start"][:-1], "yyyy-MM-ddTHH:mm:ss")
+        start.setTimeSpec(Qt.TimeSpec.UTC)
+        frame_starts = [start.addSecs(case["frame_s"] * k) for k in range(case["frames"])]
+        if name == "forecast":
+            expected = [f"{case['start'][:16]}|{h} hours" for h in samples.GFS_STEPS_HOURS[:case["frames"]]]
+        else:
+            expected = [f.toString("yyyy-MM-ddTHH:mm") + "|None" for f in frame_starts]
+        px, py = _pixel_of(*case["place"], case["extent"], SIZE)
+        settings = QgsMapSettings()
+        settings.setLayers([layer])
+        settings.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:3857"))
+        settings.setOutputSize(QSize(*SIZE))
+        settings.setExtent(QgsRectangle(*case["extent"]))
+        settings.setBackgroundColor(QColor(255, 255, 255, 0))
+        tmp = Path(tempfile.mkdtemp(prefix=f"flux-bench-animation-{name}-"))
+
+        def export(run, settings=settings, frame_starts=frame_starts, case=case, tmp=tmp):
+            folder = tmp / f"run{run}"
+            folder.mkdir()
+            export_settings = QgsTemporalUtils.AnimationExportSettings()
+            export_settings.animationRange = QgsDateTimeRange(
+                frame_starts[0], frame_starts[-1].addSecs(case["frame_s"]), True, False)
+            export_settings.frameDuration = QgsInterval(case["frame_s"])
+            export_settings.outputDirectory = str(folder)
+            export_settings.fileNameTemplate = "frame####.png"
+            ok, error = QgsTemporalUtils.exportAnimation(settings, export_settings)
+            if not ok:
+                raise RuntimeError(f"exportAnimation failed: {error}")
+            return sorted(folder.glob("frame*.png"))
+
+        def fresh(layer=layer, case=case):
+            lo, hi = ctx.fresh_range(*case["range"])
+            api.update_layer(layer, value_range=(lo, hi))
+
+        fresh()
+        export(-1)  # warm-up: the server opens the chunks, QGIS loads the provider
+        exports, http = [], {w: [] for w in (1, *WORKERS)}
+        in_order, differs, frames, requests, colours = True, True, set(), set(), None
+        for run in range(min(ctx.runs, RUNS)):
+            fresh()
+            flux.clear_log()
+            started = time.perf_counter()
+            files = export(run)
+            exports.append(time.perf_counter() - started)
+            entries = [e for e in flux.log() if e["kind"] == "compute"]
+            seen = []
+            for e in entries:
+                key = f"{(_time_of(e) or '')[:16]}|{_step_of(e)}"
+                if not seen or seen[-1] != key:
+                    seen.append(key)
+            in_order &= seen == expected
+            frames.add(len(files))
+            requests.add(len(entries))
+            first, last = QImage(str(files[0])), QImage(str(files[-1]))
+            colours = (first.pixelColor(px, py).name(), last.pixelColor(px, py).name())
+            differs &= colours[0] != colours[1] and first.pixelColor(px, py).alpha() > 0
+            urls = log_urls(flux, entries)
+            for workers in http:
+                lo, hi = ctx.fresh_range(*case["range"])
+                again = [with_query(u, colorscalerange=f"{lo:.6g},{hi:.6g}") for u in urls]
+                http[workers].append(fetch_all(again, workers, ctx.auth)[0])
+            log(f"animation {name} run {run}: export {exports[-1]:.2f} s ({len(entries)} requests), http "
+                + ", ".join(f"{w}: {http[w][-1]:.2f} s" for w in http) + f"; frames {seen[:3]}...")
+        res = {"export": stats(exports), **{f"http_{w}": stats(v) for w, v in http.items()}}
+        res["baseline"] = min((f"http_{w}" for w in http), key=lambda k: res[k]["median"])
+        res["ratio"] = ratio(res["export"], res[res["baseline"]])
+        res.update({"frames": sorted(frames), "requests": sorted(requests), "times_in_order": in_order,
+                    "differs_at_known_place": differs, "known_place_colours": colours,
+                    "expected_first": expected[:2], "layer": f"{samples.REPO}/{case['group']} t2m (wms)",
+                    "frames_wanted": case["frames"], "place": case["place"]})
+        out[name] = res
+    project.clear()
+    ctx.results["animation_kinds"] = out
+    return out
+
+
+def markdown_rows_kinds(r):
+    """Rows of latest.md for the daily and forecast animations."""
+    rows = []
+    for name, a in (r.get("animation_kinds") or {}).items():
+        base = a[a["baseline"]]
+        right = a["times_in_order"] and a["differs_at_known_place"] and a["frames"] == [a["frames_wanted"]]
+        what = "run + its own lead time (step=)" if name == "forecast" else "its own day"
+        rows += [
+            f"| 8 | animation, {name}: exportAnimation of {a['frames']} frames 1024x768, {a['layer']}, "
+            f"{a['requests']} requests | {_fmt(a['export'])} | the same GetMaps, plain HTTP, {_how(a['baseline'])} "
+            f"{_fmt(base)} | {a['ratio']:.2f} | <= 1.5 | {'yes' if a['ratio'] <= 1.5 else '**no**'} |",
+            f"| 8 | (animation, {name}: each frame asks for {what}, in frame order: {a['times_in_order']} "
+            f"(first {a['expected_first']}); pixels at lon {a['place'][0]:g}, lat {a['place'][1]:g} differ first vs "
+            f"last frame: {a['differs_at_known_place']} {a['known_place_colours']}) | | | | right time in each frame "
+            f"| {'yes' if right else '**no**'} |",
+        ]
+    return rows

@@ -22,6 +22,7 @@ import sys
 import time
 import tracemalloc
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -293,7 +294,13 @@ def bench_render(ctx, authcfg):
     from earthmover_flux.core import wms as core_wms
     from earthmover_flux.core.location import FluxLocation
     from earthmover_flux.flux_qgis import layers
+    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform
 
+    # a web map, as a new project with a web basemap: layers made now take the project's CRS
+    project = QgsProject.instance()
+    web, geo = QgsCoordinateReferenceSystem("EPSG:3857"), QgsCoordinateReferenceSystem("EPSG:4326")
+    project.setCrs(web)
+    geo_extent = QgsCoordinateTransform(web, geo, project).transformBoundingBox(EXTENT)  # the same area
     out = {}
     for protocol in ("tiles", "wms"):
         loc = FluxLocation(org=ctx.flux.org, repo="climate", ref="main", group="", protocol=protocol,
@@ -309,6 +316,7 @@ def bench_render(ctx, authcfg):
         http = {w: [] for w in WORKERS}
         http512, q512, q512_count = [], [], set()
         http256, q256, q256_count, getmap_pixels = [], [], set(), set()
+        on_geo, geo_crs = [], set()
         for _ in range(max(ctx.runs, 9)):  # cheap, and noisy on 2 cores
             layer = make(ctx.fresh_range())
             ctx.flux.clear_log()
@@ -341,6 +349,17 @@ def bench_render(ctx, authcfg):
                 fresh = [with_query(u, colorscalerange=f"{lo:.6g},{hi:.6g}") for u in tile_urls]
                 http256.append(min(fetch_all(fresh, w, ctx.auth)[0] for w in WORKERS[1:]))
                 getmap_pixels.update(_pixels(e) for e in entries)
+                # issue 22: the same layer made in an EPSG:4326 project, drawn on an EPSG:4326 map of the
+                # same size and area (the layer kind's cost without any CRS question)
+                project.setCrs(geo)
+                flat = make(ctx.fresh_range())
+                project.setCrs(web)
+                ctx.flux.clear_log()
+                started = time.perf_counter()
+                render([flat], extent=geo_extent, size=SIZE, crs=geo)
+                on_geo.append(time.perf_counter() - started)
+                geo_crs.update(dict(parse_qsl(e["query"])).get("CRS", "?") for e in ctx.flux.log()
+                               if e["kind"] == "compute")
             if protocol == "tiles":
                 lo, hi = ctx.fresh_range()
                 parents = _parent_512_urls(ctx.flux, entries, f"{lo:.6g},{hi:.6g}")
@@ -367,6 +386,11 @@ def bench_render(ctx, authcfg):
             res["qgis_xyz_256_tiles"] = sorted(q256_count)
             res["http_xyz_256"] = stats(http256)
             res["ratio_one_getmap_to_256_limit"] = ratio(res["cold"], res["http_xyz_256"])
+            res["on_4326_map"] = stats(on_geo)
+            res["on_4326_map_crs"] = sorted(geo_crs)
+            res["ratio_to_4326_map"] = ratio(res["cold"], res["on_4326_map"])
+            res["pixels_to_view"] = max(getmap_pixels) / (SIZE[0] * SIZE[1])
+            res["getmap_crs"] = sorted({dict(parse_qsl(e["query"])).get("CRS", "?") for e in entries})
         if protocol == "tiles":
             res["qgis_512"] = stats(q512)
             res["qgis_512_tiles"] = sorted(q512_count)
@@ -773,6 +797,12 @@ def markdown(data):
                              f"HTTP (their limit, {a['qgis_xyz_256_tiles']} tiles) {_fmt(a['http_xyz_256'])} | "
                              f"{a['ratio_one_getmap_to_256_limit']:.2f} | beat the 256 limit? | "
                              f"{'yes' if a['ratio_one_getmap_to_256_limit'] < 1 else 'no'} |")
+                lines.append(f"| 3 | wms on an EPSG:3857 map (GetMap CRS {a['getmap_crs']}) against the same layer "
+                             f"on an EPSG:4326 map of the same size and area (GetMap CRS {a['on_4326_map_crs']}) | "
+                             f"{_fmt(a['cold'])} | {_fmt(a['on_4326_map'])} | {a['ratio_to_4326_map']:.2f} | <= 1.3 | "
+                             f"{_met(a['ratio_to_4326_map'] <= 1.3)} |")
+                lines.append(f"| 3 | wms: pixels asked per view / pixels of the view | {a['pixels_to_view']:.2f} | - "
+                             f"| - | <= 1.1 | {_met(a['pixels_to_view'] <= 1.1)} |")
                 lines.append(f"| 5 | (wms as 256-px XYZ tiles in QGIS, as the plugin made them before) | - | "
                              f"{_fmt(a['qgis_xyz_256'])} | {ratio(a['cold'], a['qgis_xyz_256']):.2f} | - | - |")
             if "qgis_512" in a:
@@ -841,7 +871,7 @@ def markdown(data):
     lines += edr_paths_rows(r) + ui_more_rows(r)
     import animation
     import project
-    lines += project.markdown_rows(r) + animation.markdown_rows(r) + zonal_rows(r)
+    lines += project.markdown_rows(r) + animation.markdown_rows(r) + animation.markdown_rows_kinds(r) + zonal_rows(r)
     return "\n".join(lines) + "\n"
 
 
@@ -904,8 +934,9 @@ def main():
             from project import bench_project
             bench_project(ctx)
         if "animation" in only:  # issue 17 goal 4 (bench/animation.py)
-            from animation import bench_animation
+            from animation import bench_animation, bench_animation_kinds
             bench_animation(ctx)
+            bench_animation_kinds(ctx, authcfg)  # issue 22: a daily and a forecast layer
         if "zonal" in only:  # issue 25 (bench/zonal.py)
             bench_zonal(ctx, authcfg)
     finally:
