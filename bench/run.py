@@ -68,7 +68,8 @@ class Context:
 
     def fresh_range(self, low=220.0, high=310.0):
         """A value range never used before in this run: its tile URLs are in no cache (QGIS, server)."""
-        return (round(low + next(self._range_counter) * 0.01, 2), high)
+        # the maximum moves up (0.01 a call): the minimum moving up crossed a narrow range's maximum
+        return (low, round(high + next(self._range_counter) * 0.01, 2))
 
 
 # -- 1. start-up ------------------------------------------------------------------------------
