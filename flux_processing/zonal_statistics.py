@@ -16,11 +16,13 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
-from .. import api
 from ..core.edr import datetime_param
 from ..core.errors import FluxCancelled, FluxError
+from ..core.lazy import lazy_module
 from ..core.zonal import DEFAULT_STATISTICS, STATISTICS
 from .edr_sample_points import dimensions_parameter, read_dimensions, set_temporal_outputs
+
+api = lazy_module("api")  # imported when the algorithm runs, not at QGIS start-up
 
 SHAPES = ("polygons", "table")
 

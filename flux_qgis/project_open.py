@@ -20,7 +20,13 @@ from qgis.core import QgsDataSourceUri
 
 from ..core import wms as core_wms
 from ..core.errors import FluxError
-from . import engine, hooks, metadata, network
+from ..core.lazy import lazy_module
+from . import hooks
+
+# imported when a project opens, not when QGIS starts (the watcher is made in initGui)
+engine = lazy_module("flux_qgis.engine")
+metadata = lazy_module("flux_qgis.metadata")
+network = lazy_module("flux_qgis.network")
 
 FLUX_SPEC = "earthmover_flux/spec"
 WAIT_SECONDS = 30.0  # at most this long for the capabilities before the layers load anyway

@@ -85,3 +85,5 @@ def test_no_module_shadows_another_and_the_provider_stands_alone(tmp_path):
     assert result["algorithms"] == ["add_layer", "dap2_subset", "edr_area", "edr_sample_points", "zonal_statistics"]
     assert "earthmover_flux.plugin" not in result["loaded"], "the provider imports plugin.py"
     assert not [m for m in result["loaded"] if m.startswith("earthmover_flux.ui")], result["loaded"]
+    # QGIS start-up: the algorithms import api (and the layers, the network engine) when they run
+    assert "earthmover_flux.api" not in result["loaded"], "loading the provider imports api: QGIS starts slower"

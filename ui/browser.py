@@ -42,7 +42,9 @@ from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QApplication, QInputDialog, QLineEdit, QMenu, QMessageBox
 
 from ..core.errors import FluxError
-from ..flux_qgis.tasks import run_in_background
+from ..core.lazy import lazy_module
+
+tasks = lazy_module("flux_qgis.tasks")  # the network engine comes with it: imported on first use
 
 # scoped enums (QGIS >= 3.20, and the only spelling on QGIS 4 / PyQt6)
 POPULATED = Qgis.BrowserItemState.Populated
@@ -123,7 +125,7 @@ class ListingItem(QgsDataCollectionItem):
             except Exception as exc:  # noqa: BLE001 - any failure is shown as an item, never raised into QGIS
                 return [_error_item(self, exc)]
         if self._task is None:
-            self._task = run_in_background(self.listing(), self.fetch, self._fetched)
+            self._task = tasks.run_in_background(self.listing(), self.fetch, self._fetched)
         return [_loading_item(self)]
 
     def _fetched(self, data, error):
@@ -361,7 +363,6 @@ def add_variable_in_background(info, protocol=None, on_done=None):
     """The network part in a QgsTask, the layer made on the UI thread; ``on_done(layer, error)``."""
     from .. import api
     from ..flux_qgis import layers
-    from ..flux_qgis.tasks import run_in_background
 
     try:
         args = layer_arguments(info, protocol)
@@ -385,7 +386,7 @@ def add_variable_in_background(info, protocol=None, on_done=None):
         if on_done is not None:
             on_done(layer, error)
 
-    return run_in_background(tr("Adding {v}").format(v=variable), work, done)
+    return tasks.run_in_background(tr("Adding {v}").format(v=variable), work, done)
 
 
 def open_in_dock(item, page):
@@ -529,7 +530,7 @@ def _in_background(description, work, refresh_item, on_done):
         if on_done is not None:
             on_done(result, error)
 
-    return run_in_background(description, work, done)
+    return tasks.run_in_background(description, work, done)
 
 
 def copy_as(info, kind):

@@ -12,7 +12,9 @@ the project.
 from qgis.core import Qgis, QgsProject
 from qgis.PyQt.QtCore import QCoreApplication
 
-from ..flux_qgis import layers
+from ..core.lazy import lazy_module
+
+layers = lazy_module("flux_qgis.layers")  # imported when the notice first looks, not at QGIS start-up
 
 
 def tr(text):
