@@ -122,7 +122,7 @@ def _run_once(ctx, authcfg, shift, cancel_at=None):
         wait_until(lambda: task not in QgsApplication.taskManager().tasks(), timeout_s=120)
         out["left_manager_s"] = time.perf_counter() - cancelled["at"]
         out["reported_s"] = done["at"] - cancelled["at"]
-        wait_until(lambda: False if time.perf_counter() - cancelled["at"] < 1.0 else True, timeout_s=5)
+        wait_until(lambda: time.perf_counter() - cancelled["at"] >= 1.0, timeout_s=5)  # late requests land
         out["requests_after_cancel"] = _area_requests(ctx) - cancelled["requests_before"]
         out["error"] = type(done["error"]).__name__ if done["error"] else None
         out["result"] = done["result"]
