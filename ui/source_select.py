@@ -54,18 +54,21 @@ class FluxSourceSelect(QgsAbstractDataSourceWidget):
         layout.addWidget(self.status)
         layout.addStretch(1)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.add_button = self.buttons.addButton(tr("&Add"), QDialogButtonBox.ButtonRole.ApplyRole)
-        self.add_button.setObjectName("flux_add")
-        self.add_button.clicked.connect(self.addButtonClicked)
         layout.addWidget(self.buttons)
-        if hasattr(self, "setupButtons"):
-            self.setupButtons(self.buttons)
+        # QGIS's own Add (and Help), as on its WMS page: enabled through enableButtons, wired to
+        # addButtonClicked, and the Data Source Manager's Close closes the dialog
+        self.setupButtons(self.buttons)
+        self.add_button = next(b for b in self.buttons.buttons()
+                               if self.buttons.buttonRole(b) == QDialogButtonBox.ButtonRole.ApplyRole)
+        self.add_button.setObjectName("flux_add")
         self.combos["protocol"].addItems(["wms", "tiles"])
         for org, _cfg in _saved_orgs():
             self.combos["org"].addItem(org)
         for key, then in (("org", "repo"), ("repo", "ref"), ("ref", "group"), ("group", "variable"),
                           ("protocol", "variable")):
             self.combos[key].currentTextChanged.connect(lambda _text, then=then: self.load(then))
+        self.combos["variable"].currentTextChanged.connect(
+            lambda _text: self.enableButtons.emit(bool(self.choice("variable"))))
         if not self.combos["org"].count():
             self.status.setText(tr("No Earthmover Flux credentials yet: save an organization and its API key in the "
                                    "Earthmover Flux dock (or the Browser's New Connection)."))
@@ -114,7 +117,7 @@ class FluxSourceSelect(QgsAbstractDataSourceWidget):
         args = {k: self.choice(k) for k in self.CHAIN}
         if not args["variable"]:
             self.status.setText(tr("Choose a variable first."))
-            return None
+            return
 
         def work(feedback):
             return api.prepare_layer(args["org"], args["repo"], args["ref"] or "main", args["group"],
@@ -138,7 +141,7 @@ class FluxSourceSelect(QgsAbstractDataSourceWidget):
         task = tasks.run_in_background(tr("Earthmover Flux: adding {v}").format(v=args["variable"]), work, done)
         self.tasks.add(task)
         self.status.setText(tr("Adding {v}…").format(v=args["variable"]))
-        return task
+        # nothing returned: QGIS calls this virtual from C++, where it returns void
 
     def busy(self):
         return bool(self.tasks)
