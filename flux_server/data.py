@@ -29,7 +29,7 @@ import xarray as xr
 from . import samples
 
 # Bump when the data or the manifest format changes: an old DIR is rebuilt.
-DATA_VERSION = 6
+DATA_VERSION = 7
 
 MANIFEST_NAME = "manifest.json"
 
@@ -45,7 +45,7 @@ LAT = np.arange(-89.0, 90.0, 2.0)  # -89 .. 89, 90 values
 LON = np.arange(-179.0, 180.0, 2.0)  # -179 .. 179, 180 values
 
 # Commit label -> value offset. Each commit of `climate` differs by this offset.
-OFFSETS = {"c1": 0.0, "c2": 2.0, "c3": 4.0, "c4": 6.0}
+OFFSETS = samples.COMMIT_OFFSETS
 
 REPO_DESCRIPTIONS = {
     (DEMO_ORG, "climate"): "Synthetic global air temperature with a nested forecast group",
@@ -91,8 +91,8 @@ def _dataset(name: str, values: np.ndarray, attrs: dict, version: str, title: st
 
 
 def air_dataset(version: str) -> xr.Dataset:
-    t, lat, lon = _grid()
-    values = 250.0 + 40.0 * np.cos(lat) + 8.0 * np.sin(3.0 * lon + t) + OFFSETS.get(version, 0.0)
+    values = np.array([[[samples.air(lon, lat, t, version) for lon in LON] for lat in LAT]
+                       for t in range(len(TIMES))])
     attrs = {"standard_name": "air_temperature", "units": "K", "long_name": "Air temperature"}
     return _dataset("air", values, attrs, version, "Synthetic air temperature")
 

@@ -208,6 +208,34 @@ def nearest_cell(group: str, lon: float, lat: float) -> dict:
     return {"lon": glon, "lat": glat, "i": i, "j": j}
 
 
+# -- flux-demo/climate's air: the one formula the demo's data is written from and tests check ----
+# Continents as ellipses (centre lon, centre lat, half-width in lon, half-height in lat, degrees):
+# enough for the demo's map to read as Earth under QGIS's world outlines.
+CONTINENTS = ((-100.0, 47.0, 32.0, 20.0), (-45.0, 72.0, 14.0, 9.0), (-62.0, -14.0, 16.0, 26.0),
+              (18.0, 4.0, 19.0, 31.0), (85.0, 52.0, 62.0, 18.0), (134.0, -25.0, 16.0, 11.0))
+COMMIT_OFFSETS = {"c1": 0.0, "c2": 2.0, "c3": 4.0, "c4": 6.0}  # each commit of climate: + this
+
+
+def land(lon: float, lat: float) -> float:
+    """0 (sea) .. 1 (land), with a soft edge a few degrees wide: the continents and Antarctica."""
+    found = 1.0 / (1.0 + math.exp(min(50.0, (lat + 70.0) / 2.0)))  # Antarctica, south of ~70 S
+    for clon, clat, rlon, rlat in CONTINENTS:
+        dlon = (lon - clon + 180.0) % 360.0 - 180.0
+        r2 = (dlon / rlon) ** 2 + ((lat - clat) / rlat) ** 2
+        if r2 < 6.0:
+            found = max(found, 1.0 / (1.0 + math.exp(4.0 * (r2 - 1.0))))
+    return found
+
+
+def air(lon: float, lat: float, t: float = 0.0, version: str = "c3") -> float:
+    """climate's air (K) on day t (0 = 2024-01-01) at a cell centre, for a commit (main is c3):
+    colder towards the poles; in January the northern continents colder than their seas and the
+    southern ones warmer; a wave of weather moving east day by day (8 K)."""
+    rlat = math.radians(lat)
+    return (250.0 + COMMIT_OFFSETS[version] + 40.0 * math.cos(rlat) - 14.0 * land(lon, lat) * math.sin(rlat)
+            + 8.0 * math.sin(3.0 * math.radians(lon) + t))
+
+
 def gfs_t2m(glon: float, glat: float, step_hours: float, time_index: int) -> float:
     return 200.0 + glon / 4.0 + (glat + 90.0) / 10.0 + step_hours + 20.0 * time_index
 

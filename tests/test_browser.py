@@ -169,7 +169,7 @@ def _air_item(tree, flux, service="wms (wms, private)"):
 def assert_air_rendered(flux, layer, name):
     image = render([layer])
     image.save(str(ARTIFACTS / f"browser-{name}.png"))
-    # air = 250 + 40 cos(lat) + ...: warm at the equator, cold near the poles (viridis: yellow vs purple)
+    # air (flux_server/samples.air): warm at the equator, cold near the poles (viridis: yellow vs purple)
     equator = image.pixelColor(image.width() // 2, image.height() // 2)
     polar = image.pixelColor(image.width() // 2, 8)
     assert equator.alpha() > 0 and polar.alpha() > 0

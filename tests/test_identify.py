@@ -5,7 +5,6 @@ longitude west of 0 on the 0..360 gfs grid and the time a temporal render asks f
 """
 
 import json
-import math
 
 import pytest
 from earthmover_flux import api
@@ -46,7 +45,7 @@ def test_identify_gives_the_cells_value_for_the_layers_step_and_level(flux, cred
 
 
 def air(lat, lon, t):
-    return 254.0 + 40.0 * math.cos(math.radians(lat)) + 8.0 * math.sin(3.0 * math.radians(lon) + t)
+    return samples.air(lon, lat, t)
 
 
 def test_identify_on_a_wms_layer_uses_the_renders_time(flux, credentials, project):

@@ -4,15 +4,16 @@ Renders that do not move the main canvas's Temporal Controller: a QgsMapRenderer
 a temporal range (scripts, qgis_process), Export Animation (QgsTemporalUtils.exportAnimation), a
 layout map item with its own range, an atlas over time, and a second map canvas. Each test reads
 the server's request log for the TIME of each GetMap, and reads the data values back out of the
-images: the sample ``air`` of climate/main is 254 + 40 cos(lat) + 8 sin(3 lon + t) K, t = 0..3
+images: the sample ``air`` of climate/main is flux_server/samples.air (cold poles, land and sea,
+a wave moving 8 K a day), t = 0..3
 for 2024-01-01..04, drawn in gray over 240..310 K, so a pixel's grey level is its value.
 """
 
-import math
 
 import pytest
 from earthmover_flux import api
 from earthmover_flux.flux_qgis import layers, render_time
+from earthmover_flux.flux_server import samples
 from harness import ARTIFACTS
 from qgis.core import (
     QgsCoordinateReferenceSystem,
@@ -55,7 +56,7 @@ def day(number, start_hour=0, hours=24):
 
 
 def expected_value(lat, lon, t):
-    return 254.0 + 40.0 * math.cos(math.radians(lat)) + 8.0 * math.sin(3.0 * math.radians(lon) + t)
+    return samples.air(lon, lat, t)
 
 
 def day_errors(image):

@@ -338,6 +338,28 @@ def test_edr_daily_area_equals_the_formula_at_each_cell(flux, http):
     assert samples.daily_t2m(260.0, 40.5, 15) + 23.9 < samples.daily_t2m(260.0, 40.5, 197)
 
 
+def test_climate_air_reads_as_earth_land_and_sea_differ(flux, http):
+    """The demo's air (samples.air), as the server gives it: equal to the formula, and in January
+    central Asia colder than the Pacific at 51 N, Australia warmer than the Pacific at 25 S (the
+    pairs 240 degrees apart, where the moving wave of weather is the same)."""
+    def air(lon, lat, day=0):
+        resp = http.get(flux.service_url("edr", "climate", "main", "") + "/position", timeout=TIMEOUT,
+                        auth=(flux.org, flux.key),
+                        params={"coords": f"POINT({lon} {lat})", "parameter-name": "air", "f": "csv",
+                                "datetime": f"2024-01-0{day + 1}T00:00:00"})
+        (row,) = rows(resp)
+        assert (float(row["lon"]), float(row["lat"])) == (lon, lat), row
+        assert float(row["air"]) == pytest.approx(samples.air(lon, lat, day), abs=1e-3), row
+        return float(row["air"])
+
+    assert samples.land(91, 51) > 0.95 and samples.land(-149, 51) < 0.01
+    assert air(91, 51) < air(-149, 51) - 8.0
+    assert samples.land(135, -25) > 0.95 and samples.land(-105, -25) < 0.01
+    assert air(135, -25) > air(-105, -25) + 4.0
+    assert air(1, 1) > air(1, 61) + 15.0 > air(-41, 71) + 15.0  # colder towards the pole, Greenland coldest
+    assert air(91, 51, day=1) != pytest.approx(air(91, 51, day=0), abs=1.0)  # the weather moves
+
+
 def test_edr_collection_metadata_extents(flux, http):
     meta = get(http, flux, "edr", "gfs", "/").json()["extent"]
     assert meta["spatial"]["bbox"] == [[0.0, -90.0, 358.0, 90.0]]

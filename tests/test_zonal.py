@@ -233,5 +233,5 @@ def test_a_click_on_a_polygon_charts_its_zonal_mean_with_a_min_max_band(flux, cr
 
 
 def samples_air(lon, lat, day):
-    """climate/main's air (tests/test_render_time.py): 254 + 40 cos(lat) + 8 sin(3 lon + t)."""
-    return 254.0 + 40.0 * math.cos(math.radians(lat)) + 8.0 * math.sin(3.0 * math.radians(lon) + day)
+    """climate/main's air (flux_server/samples.air)."""
+    return samples.air(lon, lat, day)
