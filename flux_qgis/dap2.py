@@ -335,17 +335,7 @@ def fetch_subset(location, variable, bbox=None, time_range=None, authcfg="", fee
     if location.protocol != "dap2":
         raise FluxInputError("DAP2 subsets come from a dap2 service.")
     base = location.service_url()
-    dds_text = network.get(base + ".dds", "the DAP2 structure (.dds)", authcfg, feedback).body.decode("utf-8",
-                                                                                                        "replace")
-    declarations = {}
-    for decl in parse_dds(dds_text):
-        declarations.setdefault(decl.name, decl)
-    target = declarations.get(variable)
-    if target is None or len(target.dims) < 2:
-        names = [d.name for d in declarations.values() if len(d.dims) >= 2]
-        raise FluxInputError(f"The variable {variable!r} is not served here; available: {', '.join(names) or 'none'}.")
-    das = parse_das(network.get(base + ".das", "the DAP2 attributes (.das)", authcfg, feedback).body.decode(
-        "utf-8", "replace"))
+    declarations, target, das = _structure(base, variable, authcfg, feedback)
     dim_names = [n for n, _ in target.dims]
     axes = {name: axis_of(name, das.get(name, {})) for name in dim_names}
     x_name = next((n for n in reversed(dim_names) if axes[n] == "X"), None)
@@ -355,15 +345,7 @@ def fetch_subset(location, variable, bbox=None, time_range=None, authcfg="", fee
                              "longitude/x and latitude/y: it cannot be written as a raster.")
     time_name = next((n for n in dim_names if axes[n] == "T"), None)
     others = [n for n in dim_names if n not in (x_name, y_name, time_name)]
-    coord_names = [n for n in dim_names if n in declarations]
-    coords = decode_dods(network.get(base + ".dods?" + ",".join(coord_names), "the DAP2 coordinates",
-                                     authcfg, feedback).body)
-    missing = [n for n in (x_name, y_name) if n not in coords]
-    if missing and "__cut_short__" in coords:
-        raise FluxError("Could not read the DAP2 coordinates: the answer is cut short.")
-    if missing:
-        raise FluxInputError(f"The DAP2 service gives no coordinate values for {missing[0]!r}: the grid cannot be "
-                             "placed on the map.")
+    coords = _coordinates(base, [n for n in dim_names if n in declarations], (x_name, y_name), authcfg, feedback)
     xs, ys = list(coords[x_name]), list(coords[y_name])
     projected = _is_projected(das.get(x_name, {}))
     crs_wkt = _crs_wkt(das, variable) if projected else ""
@@ -372,22 +354,7 @@ def fetch_subset(location, variable, bbox=None, time_range=None, authcfg="", fee
         raise FluxInputError(f"{variable!r} sits on a projected grid ({x_name}, {y_name} in metres) and the DAP2 "
                              f"service does not publish its projection (grid_mapping {mapping!r} has no crs_wkt "
                              "here), so it cannot be placed on the map: use the WMS or tiles service for it.")
-    west, south, east, north = bbox if bbox else (-180.0, -90.0, 360.0, 90.0)
-    if west > east or south > north:
-        raise FluxInputError("The area is reversed: west must be below east and south below north.")
-    if projected:
-        x_low, y_low, x_high, y_high = _projected_box(crs_wkt, (west, south, east, north), bbox is None)
-    else:
-        convention = longitude_convention(min(xs), max(xs))
-        x_low, x_high = (west, east) if bbox else (-1e300, 1e300)
-        if bbox and convention == "0..360" and west < 0:
-            if east > 0:
-                raise FluxInputError("The area crosses longitude 0, where this dataset's longitudes (0..360) wrap: "
-                                     "ask for each side separately.")
-            x_low, x_high = west + 360, east + 360
-        y_low, y_high = south, north
-    y0, y1 = _index_range(ys, y_low, y_high, "latitude" if not projected else "y")
-    x0, x1 = _index_range(xs, x_low, x_high, "longitude" if not projected else "x")
+    (x0, x1), (y0, y1) = _cell_ranges(xs, ys, bbox, projected, crs_wkt)
     # other axes: one value each, by value
     dims = [_dimension_of(n, das.get(n, {}), list(coords.get(n, range(dict(target.dims)[n]))))
             for n in others]
@@ -402,12 +369,73 @@ def fetch_subset(location, variable, bbox=None, time_range=None, authcfg="", fee
     if count > max_values:
         raise FluxInputError(f"The subset has {count:,} values (at most {max_values:,}): choose a smaller area "
                              "or fewer time steps.")
-    index = {y_name: f"[{y0}:{y1}]", x_name: f"[{x0}:{x1}]"}
-    if time_name:
-        index[time_name] = f"[{t0}:{t1}]"
-    for name, i in picks.items():
-        index[name] = f"[{i}:{i}]"
-    constraint = variable + "".join(index[n] for n in dim_names)
+    ranges = {y_name: (y0, y1), x_name: (x0, x1), **({time_name: (t0, t1)} if time_name else {}),
+              **{name: (i, i) for name, i in picks.items()}}
+    values = _values(base, variable, dim_names, ranges, das, authcfg, feedback)
+    bands = _bands(values, dim_names, ranges, (y_name, x_name, time_name), feedback)
+    lons = xs[x0:x1 + 1]
+    if not projected and min(lons) >= 180:  # east of 180 only: where QGIS shows it
+        lons = [to_display(x) for x in lons]
+    return Dap2Subset(variable=variable, lons=lons, lats=ys[y0:y1 + 1],
+                      times=times[t0:t1 + 1] if time_name else [""], bands=bands,
+                      units=str(das.get(variable, {}).get("units", "")), requests=4, crs_wkt=crs_wkt,
+                      dimensions=selected)
+
+
+def _structure(base, variable, authcfg, feedback):
+    """(declarations by name, the variable's declaration, the attributes) from .dds and .das."""
+    dds_text = network.get(base + ".dds", "the DAP2 structure (.dds)", authcfg, feedback).body.decode("utf-8",
+                                                                                                        "replace")
+    declarations = {}
+    for decl in parse_dds(dds_text):
+        declarations.setdefault(decl.name, decl)
+    target = declarations.get(variable)
+    if target is None or len(target.dims) < 2:
+        names = [d.name for d in declarations.values() if len(d.dims) >= 2]
+        raise FluxInputError(f"The variable {variable!r} is not served here; available: {', '.join(names) or 'none'}.")
+    das = parse_das(network.get(base + ".das", "the DAP2 attributes (.das)", authcfg, feedback).body.decode(
+        "utf-8", "replace"))
+    return declarations, target, das
+
+
+def _coordinates(base, coord_names, needed, authcfg, feedback):
+    """The coordinate variables' values; the x and y ones (``needed``) must be there."""
+    coords = decode_dods(network.get(base + ".dods?" + ",".join(coord_names), "the DAP2 coordinates",
+                                     authcfg, feedback).body)
+    missing = [n for n in needed if n not in coords]
+    if missing and "__cut_short__" in coords:
+        raise FluxError("Could not read the DAP2 coordinates: the answer is cut short.")
+    if missing:
+        raise FluxInputError(f"The DAP2 service gives no coordinate values for {missing[0]!r}: the grid cannot be "
+                             "placed on the map.")
+    return coords
+
+
+def _cell_ranges(xs, ys, bbox, projected, crs_wkt):
+    """((x0, x1), (y0, y1)): the index ranges of the cells inside bbox (EPSG:4326; None: all), on
+    a 0..360 or -180..180 grid, or a projected one (bbox taken to its CRS)."""
+    west, south, east, north = bbox if bbox else (-180.0, -90.0, 360.0, 90.0)
+    if west > east or south > north:
+        raise FluxInputError("The area is reversed: west must be below east and south below north.")
+    if projected:
+        x_low, y_low, x_high, y_high = _projected_box(crs_wkt, (west, south, east, north), bbox is None)
+    else:
+        convention = longitude_convention(min(xs), max(xs))
+        x_low, x_high = (west, east) if bbox else (-1e300, 1e300)
+        if bbox and convention == "0..360" and west < 0:
+            if east > 0:
+                raise FluxInputError("The area crosses longitude 0, where this dataset's longitudes (0..360) wrap: "
+                                     "ask for each side separately.")
+            x_low, x_high = west + 360, east + 360
+        y_low, y_high = south, north
+    y_range = _index_range(ys, y_low, y_high, "latitude" if not projected else "y")
+    x_range = _index_range(xs, x_low, x_high, "longitude" if not projected else "x")
+    return x_range, y_range
+
+
+def _values(base, variable, dim_names, ranges, das, authcfg, feedback):
+    """The variable's unpacked values over ``ranges`` (name -> (first, last) index), in its own order."""
+    constraint = variable + "".join(f"[{ranges[n][0]}:{ranges[n][1]}]" for n in dim_names)
     data = decode_dods(network.get(base + ".dods?" + constraint, "the DAP2 values", authcfg, feedback,
                                    allow_partial=True).body)
     if variable not in data:
@@ -416,35 +444,33 @@ def fetch_subset(location, variable, bbox=None, time_range=None, authcfg="", fee
                         f"the one asked for ({variable!r} brings them along) and breaks off on one of another "
                         "shape: this variable cannot be read over this DAP2 service (its WMS, tiles and EDR "
                         "services serve it).")
-    values = _unpack(data[variable], das.get(variable, {}))
-    ny, nx = y1 - y0 + 1, x1 - x0 + 1
-    ntimes = t1 - t0 + 1 if time_name else 1
-    sizes = {y_name: ny, x_name: nx, **({time_name: ntimes} if time_name else {}), **{n: 1 for n in picks}}
+    return _unpack(data[variable], das.get(variable, {}))
+
+
+def _bands(values, dim_names, ranges, names, feedback):
+    """One float32 band (y rows in the served order, by x) per time step of ``values``."""
+    y_name, x_name, time_name = names
+    sizes = {n: last - first + 1 for n, (first, last) in ranges.items()}
+    ny, nx = sizes[y_name], sizes[x_name]
+    ntimes = sizes[time_name] if time_name else 1
     strides, step = {}, 1
     for name in reversed(dim_names):
         strides[name] = step
         step *= sizes[name]
     bands = []
     for t in range(ntimes):
+        first = t * strides[time_name] if time_name else 0
         if dim_names[-2:] == [y_name, x_name]:  # (..., y, x): each band is one plain slice
-            first = t * strides[time_name] if time_name else 0
             bands.append(array("f", values[first:first + ny * nx]))
         else:
             band = array("f", bytes(4 * ny * nx))
-            base_t = t * strides[time_name] if time_name else 0
             for j in range(ny):
                 for i in range(nx):
-                    band[j * nx + i] = values[base_t + j * strides[y_name] + i * strides[x_name]]
+                    band[j * nx + i] = values[first + j * strides[y_name] + i * strides[x_name]]
             bands.append(band)
         if feedback is not None:
             feedback.setProgress(100.0 * (t + 1) / ntimes)
-    lons = xs[x0:x1 + 1]
-    if not projected and min(lons) >= 180:  # east of 180 only: where QGIS shows it
-        lons = [to_display(x) for x in lons]
-    return Dap2Subset(variable=variable, lons=lons, lats=ys[y0:y1 + 1],
-                      times=times[t0:t1 + 1] if time_name else [""], bands=bands,
-                      units=str(das.get(variable, {}).get("units", "")), requests=4, crs_wkt=crs_wkt,
-                      dimensions=selected)
+    return bands
 
 
 def _time_indices(times, time_range):

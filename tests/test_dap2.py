@@ -187,3 +187,22 @@ def test_saved_project_with_edr_and_dap2_holds_no_key(flux, credentials, project
             with zipfile.ZipFile(path) as archive:
                 assert all(flux.key.encode() not in archive.read(n) for n in archive.namelist())
         assert flux.key.encode() not in path.read_bytes()
+
+
+@pytest.mark.parametrize("order", [("time", "lat", "lon"), ("lon", "time", "lat"), ("lat", "lon", "time"),
+                                   ("level", "time", "lon", "lat")])
+def test_bands_are_rows_of_y_by_x_whatever_the_order_of_the_dimensions(order):
+    """A variable served as (..., y, x) or in any other order: band t holds value(t, y, x) at
+    [y * nx + x]. The values here name their own indices, so a swapped stride shows."""
+    import itertools
+
+    from earthmover_flux.flux_qgis import dap2
+
+    sizes = {"time": 3, "lat": 4, "lon": 5, "level": 1}
+    ranges = {n: (2, 1 + sizes[n]) for n in order}  # the ranges' first index does not matter here
+    values = [100 * idx[order.index("time")] + 10 * idx[order.index("lat")] + idx[order.index("lon")]
+              for idx in itertools.product(*(range(sizes[n]) for n in order))]
+    bands = dap2._bands(values, list(order), ranges, ("lat", "lon", "time"), None)
+    assert len(bands) == 3
+    for t, band in enumerate(bands):
+        assert list(band) == [100 * t + 10 * y + x for y in range(4) for x in range(5)]
