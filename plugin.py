@@ -186,6 +186,12 @@ class FluxPlugin:
     def unload(self):
         """Take out everything initGui/initProcessing and the dock put in; reloading must find
         QGIS as it was (tests/test_lifecycle.py: 10 reloads in the real window)."""
+        self._unload_timeseries()
+        self._unload_hooks()
+        self._unload_dock()
+        self._unload_processing_and_network()
+
+    def _unload_timeseries(self):
         if self.timeseries_action is not None:
             from .ui import timeseries
 
@@ -197,6 +203,9 @@ class FluxPlugin:
             self.iface.removeToolBarIcon(self.timeseries_action)
             self.timeseries_action.deleteLater()
             self.timeseries_action = None
+
+    def _unload_hooks(self):
+        """The Browser, Data Source Manager, Identify, layer-properties and project/time watchers."""
         from .ui import browser
 
         browser.unregister(self.iface)
@@ -224,6 +233,9 @@ class FluxPlugin:
         if self.temporal_sync is not None:
             self.temporal_sync.disconnect_all()
             self.temporal_sync = None
+
+    def _unload_dock(self):
+        """The dock, its map tools and toolbar action, and the emptied Plugins submenu."""
         canvas = self.iface.mapCanvas()
         tool = canvas.mapTool() if canvas is not None else None
         if tool is not None and type(tool).__module__.startswith(__package__ + "."):
@@ -249,6 +261,9 @@ class FluxPlugin:
         for menu in window.findChildren(QMenu) if window is not None else []:
             if menu.title() == MENU and not menu.actions():
                 menu.deleteLater()
+
+    def _unload_processing_and_network(self):
+        """The provider, the plugin's legends, tasks and requests in flight, and the lazy modules."""
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None

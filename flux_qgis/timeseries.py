@@ -371,24 +371,7 @@ def parse_point_answer(body, variable, lead_name=""):
 
     Axes other than t, z and the lead time must have one value (they were selected); the lead
     time makes valid times (t + lead). Missing values become NaN."""
-    try:
-        data = loads_in_pieces(body.decode("utf-8") if isinstance(body, (bytes, bytearray)) else body)
-        axes, ranges = data["domain"]["axes"], data["ranges"]
-    except (ValueError, UnicodeDecodeError, KeyError, TypeError):
-        raise FluxError("Could not read the time series: the EDR answer is not CoverageJSON (a proxy or login "
-                        "page may be in the way).") from None
-    rng = ranges.get(variable)
-    if not isinstance(rng, dict):
-        raise FluxError(f"The EDR answer holds no values of {variable!r}.")
-    try:
-        names, shape, values = list(rng["axisNames"]), [int(n) for n in rng["shape"]], rng["values"]
-    except (KeyError, TypeError, ValueError):
-        raise FluxError(f"Could not read the EDR answer: the range of {variable!r} is malformed.") from None
-    total = 1
-    for n in shape:
-        total *= n
-    if total != len(values):
-        raise FluxError(f"Could not read the EDR answer: {len(values)} values for shape {shape}.")
+    axes, names, shape, values = _point_range(body, variable)
 
     def axis_values(name):
         return list((axes.get(name) or {}).get("values") or [])
@@ -412,23 +395,8 @@ def parse_point_answer(body, variable, lead_name=""):
     z_stride, z_n = strides.get("z", (0, 1))
     l_stride, l_n = strides.get(lead_name, (0, 1)) if lead_name else (0, 1)
     nan = float("nan")
-    # x = valid time: t (and lead) in the answer's order, sorted below
     bases = times if times[0] is not None else [0.0] * t_n
-    if l_n == 1:  # the usual case, kept to flat list operations (52,608 steps)
-        lead = leads[0] if leads else 0.0
-        seconds = [b + lead for b in bases] if lead else list(bases)
-        offsets = range(0, t_n * t_stride, t_stride) if t_stride else [0] * t_n
-        lead_list = [lead] * t_n if leads else None
-        if any(a > b for a, b in zip(seconds, seconds[1:])):
-            order = sorted(range(t_n), key=seconds.__getitem__)
-            seconds = [seconds[i] for i in order]
-            offsets = [offsets[i] for i in order]
-    else:
-        keys = sorted((bases[ti] + leads[li], ti * t_stride + li * l_stride, leads[li])
-                      for ti in range(t_n) for li in range(l_n))
-        seconds = [k[0] for k in keys]
-        offsets = [k[1] for k in keys]
-        lead_list = [k[2] for k in keys]
+    seconds, offsets, lead_list = _valid_times(bases, leads, (t_stride, t_n), (l_stride, l_n))
     series = TimeSeries(location=None, variable=variable, lon=0.0, lat=0.0, seconds=seconds)
     if leads:
         series.lead_seconds = lead_list
@@ -452,3 +420,45 @@ def parse_point_answer(body, variable, lead_name=""):
         series.level = level_names[0]
         series.values = series.by_level[level_names[0]]
     return series
+
+
+def _point_range(body, variable):
+    """(axes, axis names, shape, flat values) of ``variable`` in a cf_covjson answer, checked."""
+    try:
+        data = loads_in_pieces(body.decode("utf-8") if isinstance(body, (bytes, bytearray)) else body)
+        axes, ranges = data["domain"]["axes"], data["ranges"]
+    except (ValueError, UnicodeDecodeError, KeyError, TypeError):
+        raise FluxError("Could not read the time series: the EDR answer is not CoverageJSON (a proxy or login "
+                        "page may be in the way).") from None
+    rng = ranges.get(variable)
+    if not isinstance(rng, dict):
+        raise FluxError(f"The EDR answer holds no values of {variable!r}.")
+    try:
+        names, shape, values = list(rng["axisNames"]), [int(n) for n in rng["shape"]], rng["values"]
+    except (KeyError, TypeError, ValueError):
+        raise FluxError(f"Could not read the EDR answer: the range of {variable!r} is malformed.") from None
+    total = 1
+    for n in shape:
+        total *= n
+    if total != len(values):
+        raise FluxError(f"Could not read the EDR answer: {len(values)} values for shape {shape}.")
+    return axes, names, shape, values
+
+
+def _valid_times(bases, leads, t_axis, lead_axis):
+    """(valid seconds sorted, the flat offset of each, the lead of each or None): x = valid time,
+    t (plus the lead) in the answer's order, sorted. ``*_axis``: (stride, count)."""
+    (t_stride, t_n), (l_stride, l_n) = t_axis, lead_axis
+    if l_n == 1:  # the usual case, kept to flat list operations (52,608 steps)
+        lead = leads[0] if leads else 0.0
+        seconds = [b + lead for b in bases] if lead else list(bases)
+        offsets = range(0, t_n * t_stride, t_stride) if t_stride else [0] * t_n
+        lead_list = [lead] * t_n if leads else None
+        if any(a > b for a, b in zip(seconds, seconds[1:])):
+            order = sorted(range(t_n), key=seconds.__getitem__)
+            seconds = [seconds[i] for i in order]
+            offsets = [offsets[i] for i in order]
+        return seconds, offsets, lead_list
+    keys = sorted((bases[ti] + leads[li], ti * t_stride + li * l_stride, leads[li])
+                  for ti in range(t_n) for li in range(l_n))
+    return [k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys]
