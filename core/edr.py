@@ -414,6 +414,26 @@ def iso_utc(text):
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _axis_values(axes, name):
+    """The values of a CoverageJSON domain axis, [] when it has none."""
+    return list((axes.get(name) or {}).get("values") or [])
+
+
+def _range_of(name, rng):
+    """(axis names, shape, flat values) of one CoverageJSON range, checked against each other."""
+    try:
+        names, shape, values = list(rng["axisNames"]), [int(n) for n in rng["shape"]], list(rng["values"])
+    except (KeyError, TypeError, ValueError):
+        raise FluxError(f"Could not read the EDR answer: the range of {name!r} is malformed.") from None
+    total = 1
+    for n in shape:
+        total *= n
+    if total != len(values) or len(names) != len(shape):
+        raise FluxError(f"Could not read the EDR answer: the range of {name!r} has {len(values)} values for "
+                        f"shape {shape}.")
+    return names, shape, values
+
+
 def parse_covjson(body, offset=0):
     """Rows (one per location and time step) of a cf_covjson position or area answer.
 
@@ -427,35 +447,21 @@ def parse_covjson(body, offset=0):
         ranges = data["ranges"]
     except (KeyError, TypeError):
         raise FluxError("Could not read the EDR answer: it is not CoverageJSON (no domain axes or ranges).") from None
-    xs = list((axes.get("x") or {}).get("values") or [])
-    ys = list((axes.get("y") or {}).get("values") or [])
-    ts = list((axes.get("t") or {}).get("values") or [])
-    zs = list((axes.get("z") or {}).get("values") or [])
+    xs, ys, ts, zs = (_axis_values(axes, name) for name in ("x", "y", "t", "z"))
     ranged = {axis for rng in ranges.values() if isinstance(rng, dict) for axis in rng.get("axisNames") or []}
-    others = {name: list((axis or {}).get("values") or []) for name, axis in axes.items()
+    others = {name: _axis_values(axes, name) for name, axis in axes.items()
               if name in ranged and name not in ("x", "y", "t", "z", "pts") and isinstance(axis, dict)}
     rows = {}
     iso_of = {}  # each time step's text, converted once (an answer repeats them for every point)
     for name, rng in ranges.items():
-        try:
-            names, shape, values = list(rng["axisNames"]), [int(n) for n in rng["shape"]], list(rng["values"])
-        except (KeyError, TypeError, ValueError):
-            raise FluxError(f"Could not read the EDR answer: the range of {name!r} is malformed.") from None
-        total = 1
-        for n in shape:
-            total *= n
-        if total != len(values) or len(names) != len(shape):
-            raise FluxError(f"Could not read the EDR answer: the range of {name!r} has {len(values)} values for "
-                            f"shape {shape}.")
-        # walk the flat values in row-major order with a counter per axis (no per-value divisions
-        # or dicts: an area answer of a year of days holds ~10^5 values per zone)
+        names, shape, values = _range_of(name, rng)
+        # the flat values in row-major order, a counter per axis (no per-value divisions or dicts)
         pos = {axis: i for i, axis in enumerate(names)}
         p_pts, p_x, p_y, p_t, p_z = (pos.get(a) for a in ("pts", "x", "y", "t", "z"))
         other_axes = [(axis, pos.get(axis)) for axis in sorted(others)]  # every range's keys alike
         projected = bool(xs) and isinstance(xs[0], list)
         width = max(1, len(xs[0]) if projected else len(xs))
-        t_default = ts[0] if len(ts) == 1 else None
-        z_default = zs[0] if len(zs) == 1 else None
+        t_default, z_default = (ts[0] if len(ts) == 1 else None), (zs[0] if len(zs) == 1 else None)
         for idx, value in zip(itertools.product(*[range(n) for n in shape]), values):
             it = idx[p_t] if p_t is not None else 0
             iz = idx[p_z] if p_z is not None else 0
@@ -485,10 +491,8 @@ def parse_covjson(body, offset=0):
                                          time=iso_of[time] if time is not None else None,
                                          z=float(z) if z is not None else None, extra=extra)
             row.values[name] = None if value is None else float(value)
-    names = list(ranges)
     for row in rows.values():
-        for name in names:
-            row.values.setdefault(name, None)
+        row.values.update({name: None for name in ranges if name not in row.values})
     return [rows[k] for k in sorted(rows)]
 
 
@@ -510,9 +514,8 @@ def parse_covjson_steps(body, parameter):
     kept = [(axis, n) for axis, n in zip(names, shape) if n != 1 or axis in ("t", "pts")]
     if [axis for axis, _n in kept] not in (["t", "pts"], ["pts"]):
         return None
-    xs = list((axes.get("x") or {}).get("values") or [])
-    ys = list((axes.get("y") or {}).get("values") or [])
-    ts = list((axes.get("t") or {}).get("values") or []) if kept[0][0] == "t" else [None]
+    xs, ys = _axis_values(axes, "x"), _axis_values(axes, "y")
+    ts = _axis_values(axes, "t") if kept[0][0] == "t" else [None]
     count = kept[-1][1]
     if len(xs) != count or len(ys) != count or len(ts) != (kept[0][1] if len(kept) == 2 else 1) \
             or len(values) != count * len(ts):
