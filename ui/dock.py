@@ -125,7 +125,10 @@ class FluxDock(QDockWidget):
         # wide enough for the fields and buttons (make e2e's screenshots showed them clipped)
         self.setMinimumWidth(min(body.sizeHint().width() + 8, 440))
         self.setWidget(body)
+        self._connect()
 
+    def _connect(self):
+        """Each widget's signal to what it does."""
         self.org_edit.textChanged.connect(self._org_changed)
         self.org_edit.returnPressed.connect(self._org_entered)
         self.key_edit.returnPressed.connect(self.save_credentials)
@@ -220,6 +223,14 @@ class FluxDock(QDockWidget):
     def _build_data(self):
         page = QWidget()
         column = QVBoxLayout(page)
+        self._build_selection(column)
+        self._build_style(column)
+        self._build_actions(column)
+        column.addStretch(1)
+        return page
+
+    def _build_selection(self, column):
+        """The Flux URL, protocol, service, repository, ref, dataset, variable and its dimensions."""
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         self.url_edit = QLineEdit()
@@ -275,6 +286,7 @@ class FluxDock(QDockWidget):
         form.addRow(self.dims_box)
         column.addLayout(form)
 
+    def _build_style(self, column):
         style = QgsCollapsibleGroupBox(tr("Style"))
         style.setObjectName("styleBox")
         style.setCollapsed(True)
@@ -292,6 +304,8 @@ class FluxDock(QDockWidget):
         form.addRow(tr("Maximum"), self.max_spin)
         column.addWidget(style)
 
+    def _build_actions(self, column):
+        """Add layer, and beside it what else acts on the chosen variable or service."""
         # the primary action, right below the variable it acts on; further actions on the chosen
         # variable (e.g. a time series) go in this same row: self.action_row
         self.add_button = QPushButton(tr("Add layer"))
@@ -331,8 +345,6 @@ class FluxDock(QDockWidget):
         self.timeseries_button.clicked.connect(open_time_series)
         row.addWidget(self.timeseries_button)
         self.service_row.addWidget(self.public_button)  # acts on the service: beside it
-        column.addStretch(1)
-        return page
 
     @staticmethod
     def _with(widget, *buttons):
