@@ -158,6 +158,27 @@ class TimeSeriesDock(QDockWidget):
     def _build(self):
         body = QWidget()
         column = QVBoxLayout(body)
+        column.addLayout(self._build_source_row())
+        column.addLayout(self._build_view_row())
+        self.chart = ChartWidget()
+        self.chart.set_message(tr("Click the map with the tool “Time series at a point”."))
+        column.addWidget(self.chart, 1)
+        column.addLayout(self._build_status_row())
+        self.setWidget(body)
+
+        self.source_combo.currentIndexChanged.connect(self._source_changed)
+        self.start_combo.currentIndexChanged.connect(self._start_changed)
+        self.view_combo.currentIndexChanged.connect(self._view_changed)
+        self.level_combo.currentIndexChanged.connect(self._level_changed)
+        self.clear_button.clicked.connect(self.clear)
+        self.csv_button.clicked.connect(self._ask_csv)
+        self.image_button.clicked.connect(self._ask_image)
+        self.layer_button.clicked.connect(self.add_point_layer)
+        self.cancel_button.clicked.connect(self.cancel)
+        self._update_controls()
+
+    def _build_source_row(self):
+        """The data (layer or dock dataset), forecast start and the time range."""
         row = QHBoxLayout()
         self.source_combo = QComboBox()
         self.source_combo.setObjectName("timeSeriesSource")
@@ -179,8 +200,10 @@ class TimeSeriesDock(QDockWidget):
         self.to_label = QLabel(tr("to"))
         for widget in (self.range_label, self.from_edit, self.to_label, self.to_edit):
             row.addWidget(widget)
-        column.addLayout(row)
+        return row
 
+    def _build_view_row(self):
+        """Time series or profile, the level, and Clear / CSV / Image / point layer."""
         row = QHBoxLayout()
         self.view_combo = QComboBox()
         self.view_combo.setObjectName("timeSeriesView")
@@ -205,12 +228,9 @@ class TimeSeriesDock(QDockWidget):
         self.layer_button.setObjectName("timeSeriesLayer")
         for widget in (self.clear_button, self.csv_button, self.image_button, self.layer_button):
             row.addWidget(widget)
-        column.addLayout(row)
+        return row
 
-        self.chart = ChartWidget()
-        self.chart.set_message(tr("Click the map with the tool “Time series at a point”."))
-        column.addWidget(self.chart, 1)
-
+    def _build_status_row(self):
         row = QHBoxLayout()
         self.status_label = QLabel()
         self.status_label.setObjectName("timeSeriesStatus")
@@ -226,19 +246,7 @@ class TimeSeriesDock(QDockWidget):
         row.addWidget(self.status_label, 1)
         row.addWidget(self.progress)
         row.addWidget(self.cancel_button)
-        column.addLayout(row)
-        self.setWidget(body)
-
-        self.source_combo.currentIndexChanged.connect(self._source_changed)
-        self.start_combo.currentIndexChanged.connect(self._start_changed)
-        self.view_combo.currentIndexChanged.connect(self._view_changed)
-        self.level_combo.currentIndexChanged.connect(self._level_changed)
-        self.clear_button.clicked.connect(self.clear)
-        self.csv_button.clicked.connect(self._ask_csv)
-        self.image_button.clicked.connect(self._ask_image)
-        self.layer_button.clicked.connect(self.add_point_layer)
-        self.cancel_button.clicked.connect(self.cancel)
-        self._update_controls()
+        return row
 
     def _canvas(self):
         return self.iface.mapCanvas() if self.iface is not None else None
