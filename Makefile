@@ -63,6 +63,7 @@ lint: $(VENV)/.ok
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/flake8 $(PLUGIN_PY)
 	python3 scripts/check_layers.py
+	python3 scripts/check_function_length.py
 
 # the pure-Python core's tests (tests/unit): no QGIS, no server, seconds (--noconftest: tests/conftest.py starts QGIS)
 test-unit: $(VENV)/.ok

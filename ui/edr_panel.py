@@ -114,7 +114,16 @@ class EdrPanel(QWidget):
         form.addRow(tr("Parameters"), self.parameters_edit)
         form.addRow(tr("From"), self.start_edit)
         form.addRow(tr("To"), self.end_edit)
+        self._build_targets(form)
+        self.output_widget = QgsFileWidget()
+        self.output_widget.setObjectName("edrOutput")
+        self.output_widget.setStorageMode(QgsFileWidget.SaveFile)
+        self.output_widget.setFilter(tr("GeoPackage (*.gpkg)"))
+        form.addRow(tr("Keep in (optional)"), self.output_widget)
+        self._connect()
 
+    def _build_targets(self, form):
+        """What to query: a point (typed or picked), a layer's points or polygon, a drawn polygon."""
         self.point_edit = QLineEdit()
         self.point_edit.setObjectName("edrPointEdit")
         self.point_edit.setPlaceholderText(tr("longitude, latitude"))
@@ -148,12 +157,8 @@ class EdrPanel(QWidget):
         row.addWidget(self.area_button)
         form.addRow(row)
 
-        self.output_widget = QgsFileWidget()
-        self.output_widget.setObjectName("edrOutput")
-        self.output_widget.setStorageMode(QgsFileWidget.SaveFile)
-        self.output_widget.setFilter(tr("GeoPackage (*.gpkg)"))
-        form.addRow(tr("Keep in (optional)"), self.output_widget)
-
+    def _connect(self):
+        """Tooltips, and each button to what it does."""
         self.parameters_edit.setToolTip(tr("List the variables on the Data page (protocol edr) to fill this."))
         self.pick_button.setToolTip(tr("Click a point on the map: it is queried at once."))
         self.layer_button.setToolTip(tr("The selected (else all) points of the layer, in one request; or its "

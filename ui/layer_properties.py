@@ -69,7 +69,15 @@ class FluxLayerPage(QgsMapLayerConfigWidget):
         form = QFormLayout()
         outer.addLayout(form)
         outer.addStretch(1)
+        self._build_style(form)
+        self._build_dimensions(form)
+        self.status = QLabel()
+        self.status.setObjectName("fluxPageStatus")
+        self.status.setWordWrap(True)
+        outer.insertWidget(1, self.status)
 
+    def _build_style(self, form):
+        """Colormap, fixed value range and "from the current view's data"."""
         self.colormap_combo = QComboBox()
         self.colormap_combo.setObjectName("fluxColormapCombo")
         self.colormap_combo.setEditable(True)
@@ -96,7 +104,7 @@ class FluxLayerPage(QgsMapLayerConfigWidget):
         self.view_button.setToolTip(tr("Minimum and maximum of the data inside the map view, for the "
                                        "time and dimensions chosen here (WMS GetMetadata)"))
         self.view_button.clicked.connect(self.range_from_view)
-        self.view_button.setEnabled(canvas is not None)
+        self.view_button.setEnabled(self.canvas is not None)
         row = QHBoxLayout()
         row.addWidget(self.min_spin)
         row.addWidget(QLabel(tr("to")))
@@ -107,6 +115,8 @@ class FluxLayerPage(QgsMapLayerConfigWidget):
         form.addRow(tr("Value range"), row)
         form.addRow("", self.view_button)
 
+    def _build_dimensions(self, form):
+        """The time shown outside the Temporal Controller, and one value of each other dimension."""
         self.time_combo = None
         axis = self.spec.time_axis
         if axis:
@@ -129,11 +139,6 @@ class FluxLayerPage(QgsMapLayerConfigWidget):
             combo.setCurrentText(self.spec.selected.get(dim.name, dim.default))
             self.dimension_combos[dim.name] = combo
             form.addRow(dim.label, combo)
-
-        self.status = QLabel()
-        self.status.setObjectName("fluxPageStatus")
-        self.status.setWordWrap(True)
-        outer.insertWidget(1, self.status)
 
     def _range_enabled(self, on):
         self.min_spin.setEnabled(on)
