@@ -86,8 +86,10 @@ test-qgis344: deps
 
 # tests/test_soak.py for 20 minutes on QGIS 3.22 (make test runs it for 120 s on each version):
 # figures in tests/artifacts/soak.json
+# (the hang watchdog waits the soak's length and 5 minutes more: else it ends the run at 300 s)
 soak: deps
-	FLUX_SOAK_SECONDS=$${FLUX_SOAK_SECONDS:-1200} QT_QPA_PLATFORM=offscreen $(PY) -m pytest tests/test_soak.py $(PYTEST_ARGS)
+	soak=$${FLUX_SOAK_SECONDS:-1200}; FLUX_SOAK_SECONDS=$$soak FLUX_TEST_HANG_SECONDS=$$((soak + 300)) \
+	  QT_QPA_PLATFORM=offscreen $(PY) -m pytest tests/test_soak.py $(PYTEST_ARGS)
 
 # the two stress tests of tests/test_network_threads.py 10 times in a row on each QGIS version, each in a
 # fresh QGIS (STRESS_RUNS=N to change): every run's figures in tests/artifacts/stress-runs.txt
