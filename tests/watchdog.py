@@ -56,22 +56,27 @@ def report(pid, path, nodeid, seconds):
 def main():
     pid, path = int(sys.argv[1]), sys.argv[2]
     deadline, nodeid, seconds = None, "", 0.0
+    stdin, pending = sys.stdin.fileno(), b""
     while True:
         timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
-        ready, _, _ = select.select([sys.stdin], [], [], timeout)
-        if ready:
-            line = sys.stdin.readline()
-            if not line:
-                return  # the test process ended
-            parts = line.rstrip("\n").split(" ", 2)
+        ready, _, _ = select.select([stdin], [], [], timeout)
+        if not ready:
+            report(pid, path, nodeid, seconds)
+            return
+        # the pipe itself, never a buffered reader: lines that arrive together ("disarm", then the
+        # next test's "arm") must all be seen now, not left in a buffer select() knows nothing of
+        chunk = os.read(stdin, 65536)
+        if not chunk:
+            return  # the test process ended
+        pending += chunk
+        *lines, pending = pending.split(b"\n")
+        for line in lines:
+            parts = line.decode("utf-8", "replace").split(" ", 2)
             if parts[0] == "arm" and len(parts) == 3:
                 seconds = float(parts[1])
                 deadline, nodeid = time.monotonic() + seconds, parts[2]
             else:
                 deadline = None
-            continue
-        report(pid, path, nodeid, seconds)
-        return
 
 
 if __name__ == "__main__":
