@@ -6,9 +6,19 @@ Only the config id is kept anywhere else (QgsSettings, layer sources as ``authcf
 Master password: the plugin never asks for it on its own at start-up or when a project
 opens. Only an explicit user action that needs the secret (Save, listing services...) may
 let QGIS ask, and only when a GUI exists; headless callers get a sentence that says what to do.
+
+Lock order. QGIS guards its auth database with the manager's mutex and each Basic config's cache
+with the Basic method's mutex. Every request a provider makes (render threads) takes the Basic
+method's first and the manager's inside it (``updateNetworkRequest``); ``loadAuthenticationConfig``
+takes them the other way round. A plugin that read a key with ``loadAuthenticationConfig`` on the UI
+thread while a WMS layer drew deadlocked QGIS 3.40 (both native stacks: docs/tests.md, "Hangs
+found"). So the plugin reads a key the way the providers do (:func:`read_credentials` through
+:func:`apply_basic`) and never loads a config in full.
 """
 
+import base64
 import re
+import threading
 
 from qgis.core import QgsApplication, QgsAuthMethodConfig
 
@@ -90,12 +100,13 @@ def store_credentials(org, token, name=None, interactive=None):
     ensure_master_password(interactive)
     am = _manager()
     cfg_id = find_config(org)
-    cfg = QgsAuthMethodConfig()
-    if cfg_id:
-        am.loadAuthenticationConfig(cfg_id, cfg, True)
-    if not cfg_id or not cfg.isValid() or cfg.method() != "Basic":
-        cfg = QgsAuthMethodConfig("Basic")
+    existing = am.availableAuthMethodConfigs().get(cfg_id) if cfg_id else None
+    if existing is None or existing.method() != "Basic":
         cfg_id = ""
+    # written whole (name, username, password): never loaded in full first (see "Lock order")
+    cfg = QgsAuthMethodConfig("Basic")
+    if cfg_id:
+        cfg.setId(cfg_id)
     cfg.setName(name or config_name(org))
     cfg.setConfig("username", org)
     cfg.setConfig("password", token)
@@ -113,23 +124,46 @@ def store_credentials(org, token, name=None, interactive=None):
     return cfg.id()
 
 
+def apply_basic(request, authcfg):
+    """Put the Basic config ``authcfg`` on ``request`` (a QNetworkRequest) as QGIS's providers do;
+    False when QGIS could not (missing config, locked database). UI thread."""
+    result = _manager().updateNetworkRequest(request, authcfg)
+    # PyQGIS returns (ok, request) for the in/out argument: the request itself is changed in place
+    return bool(result[0] if isinstance(result, tuple) else result)
+
+
 def read_credentials(authcfg, interactive=None):
-    """(username, password) of a Basic config. The password must never be logged or shown."""
+    """(username, password) of a Basic config. The password must never be logged or shown.
+
+    UI thread: read through QGIS's own request path, in the providers' lock order ("Lock order")."""
     if not authcfg:
         raise FluxInputError("No credentials chosen: save the organization and API key first.")
+    if threading.current_thread() is not threading.main_thread():
+        raise RuntimeError("read_credentials runs on the UI thread only")  # a plugin bug, never the user's
     am = _manager()
-    if authcfg not in am.configIds():
+    base = am.availableAuthMethodConfigs().get(authcfg)
+    if base is None:
         raise FluxError(f"The authentication configuration {authcfg!r} does not exist on this machine: "
                         "save the organization and API key again.")
+    if base.method() != "Basic":
+        raise FluxInputError(f"The authentication configuration {authcfg!r} is of type {base.method()}, "
+                             "not Basic: choose or save a Basic one (organization and API key).")
     ensure_master_password(interactive)
-    cfg = QgsAuthMethodConfig()
-    if not am.loadAuthenticationConfig(authcfg, cfg, True) or not cfg.isValid(True):
+    from qgis.PyQt.QtNetwork import QNetworkRequest
+
+    request = QNetworkRequest()
+    header = bytes(request.rawHeader(b"Authorization")) if apply_basic(request, authcfg) else b""
+    pair = ""
+    if header.startswith(b"Basic "):
+        try:
+            pair = base64.b64decode(header[6:], validate=True).decode("latin-1")
+        except ValueError:
+            pair = ""
+    username, sep, password = pair.partition(":")
+    if not sep or not username:
         raise FluxError(f"Could not read the authentication configuration {authcfg!r} "
                         "(is the master password correct?).")
-    if cfg.method() != "Basic":
-        raise FluxInputError(f"The authentication configuration {authcfg!r} is of type {cfg.method()}, "
-                             "not Basic: choose or save a Basic one (organization and API key).")
-    return cfg.config("username"), cfg.config("password")
+    return username, password
 
 
 def org_of_config(authcfg):

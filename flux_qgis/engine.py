@@ -41,6 +41,7 @@ from qgis.PyQt.QtNetwork import QNetworkReply, QNetworkRequest
 
 from ..core.arraylake import HttpResponse
 from ..core.errors import FluxCancelled, FluxError, FluxInputError
+from . import auth
 
 USER_AGENT = "earthmover-flux-qgis"
 # QGIS's way to say who made a request (its Network Logger shows it; tests find the plugin's by it)
@@ -293,7 +294,7 @@ class Engine(QObject):
         if call.bearer_authcfg:
             token = self.read_bearer(call.bearer_authcfg)  # may raise FluxError (locked database)
             request.setRawHeader(b"Authorization", f"Bearer {token}".encode("latin-1"))
-        if call.authcfg and not QgsApplication.authManager().updateNetworkRequest(request, call.authcfg):
+        if call.authcfg and not auth.apply_basic(request, call.authcfg):
             raise FluxError("Could not use the saved credentials: the QGIS authentication database is locked or "
                             "the configuration is missing. Unlock it (master password) or save the key again.")
         return request

@@ -281,3 +281,47 @@ def test_blocking_calls_on_the_ui_thread_cancel_too(flux, credentials):
     with pytest.raises(FluxCancelled):
         api.list_variables(flux.org, "climate", "main", "", "wms", feedback=feedback)
     assert time.monotonic() - started < 1.0
+
+
+def test_reading_a_key_while_layers_draw_takes_qgis_auth_locks_in_the_providers_order(flux, credentials, project):
+    """QGIS 3.40 deadlocked in CI (tests/test_shared_project.py, both native stacks in docs/tests.md):
+    a render thread's WMS request held the Basic method's mutex and waited for the auth manager's
+    (updateNetworkRequest -> getMethodConfig -> loadAuthenticationConfig) while the dock, reading the
+    key on the UI thread with loadAuthenticationConfig, held the manager's and waited for the Basic
+    method's. Here four WMS layers draw in a parallel render job, again and again over a moving
+    extent (every draw asks the server: a request per layer, each on its render thread), and the UI
+    thread reads the key in a loop, emptying QGIS's Basic config cache each time so that the render
+    threads take the slow path. Reading the key the providers' way never waits for them."""
+    from earthmover_flux.flux_qgis import auth
+    from qgis.core import QgsCoordinateReferenceSystem, QgsMapRendererParallelJob, QgsMapSettings, QgsRectangle
+    from qgis.PyQt.QtCore import QSize
+
+    layers = [api.add_layer(flux.org, "climate", "main", "", "wms", "air", colormap=cmap, value_range=(220, 320))
+              for cmap in ("viridis", "magma", "plasma", "gray")]
+    am = QgsApplication.authManager()
+    settings = QgsMapSettings()
+    settings.setLayers(layers)
+    settings.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:4326"))
+    settings.setOutputSize(QSize(64, 64))
+    flux.clear_log()
+    deadline = time.monotonic() + min(STRESS_SECONDS, 20.0)
+    job, renders, reads, right = None, 0, 0, 0
+    while time.monotonic() < deadline:
+        if job is None or not job.isActive():
+            renders += job is not None
+            shift = (renders % 50) * 0.5
+            settings.setExtent(QgsRectangle(-60 + shift, -30, 60 + shift, 30))
+            job = QgsMapRendererParallelJob(settings)
+            job.start()
+        am.clearCachedConfig(credentials)
+        org, key = auth.read_credentials(credentials)
+        right += org == flux.org and key == flux.key  # compared, never printed
+        reads += 1
+        QCoreApplication.processEvents()
+    job.waitForFinished()
+    print(f"key read {reads} times on the UI thread while {renders} parallel renders of 4 WMS layers ran")
+    assert right == reads, f"{reads - right} of {reads} reads gave other credentials"
+    getmaps = [e for e in flux.log() if "GetMap" in e["query"]]
+    assert renders >= 10 and len(getmaps) >= 4 * 10, (renders, len(getmaps))
+    assert all(e["auth"] == "valid" and e["status"] == 200 for e in getmaps), "every render request carried the key"
+
