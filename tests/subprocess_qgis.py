@@ -116,8 +116,12 @@ def run_real_window(tmp_path, script, env=None, drop=(), timeout=240, delete_scr
     command = [XVFB, "-a", "-s", "-screen 0 1600x1000x24", QGIS, "--profiles-path", str(tmp_path),
                "--nologo", "--noversioncheck", "--code", str(script)]
     try:
-        return subprocess.run(command, env=full_env, capture_output=True, text=True, timeout=timeout,
-                              stdin=subprocess.DEVNULL)
+        run = subprocess.run(command, env=full_env, capture_output=True, text=True, timeout=timeout,
+                             stdin=subprocess.DEVNULL)
     finally:
         if delete_script:
             Path(script).unlink(missing_ok=True)
+    # a session that wrote its results and then crashed on the way out is a failure too (QGIS 3.40
+    # once crashed quitting from inside a nested event loop, after the results were written)
+    assert run.returncode == 0, f"QGIS ended with status {run.returncode}, not a clean quit:\n{run.stderr[-3000:]}"
+    return run

@@ -154,7 +154,13 @@ class FluxLayerPage(QgsMapLayerConfigWidget):
                 "dimensions": {name: combo.currentText() for name, combo in self.dimension_combos.items()}}
 
     def apply(self):
-        """Rebuild the layer from the page (QGIS calls this on Apply and OK)."""
+        """QGIS calls this on Apply and OK: a C++ ``void`` (a returned value makes PyQt raise
+        "invalid result from FluxLayerPage.apply()", an error dialog on every OK)."""
+        self.apply_changes()
+
+    def apply_changes(self):
+        """Rebuild the layer from the page; True when its source changed, False when nothing did
+        (or the page holds an error, shown in its status line)."""
         from .. import api
 
         wanted = self.chosen()
