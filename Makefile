@@ -86,10 +86,11 @@ test-qgis344: deps
 
 # tests/test_soak.py for 20 minutes on QGIS 3.22 (make test runs it for 120 s on each version):
 # figures in tests/artifacts/soak.json
-# (the hang watchdog waits the soak's length and 5 minutes more: else it ends the run at 300 s)
+# (the hang watchdog and pytest's --timeout wait the soak's length and 5 minutes more: else they end
+# it at 300 s and 600 s)
 soak: deps
 	soak=$${FLUX_SOAK_SECONDS:-1200}; FLUX_SOAK_SECONDS=$$soak FLUX_TEST_HANG_SECONDS=$$((soak + 300)) \
-	  QT_QPA_PLATFORM=offscreen $(PY) -m pytest tests/test_soak.py $(PYTEST_ARGS)
+	  QT_QPA_PLATFORM=offscreen $(PY) -m pytest tests/test_soak.py --timeout=$$((soak + 300)) $(PYTEST_ARGS)
 
 # the two stress tests of tests/test_network_threads.py 10 times in a row on each QGIS version, each in a
 # fresh QGIS (STRESS_RUNS=N to change): every run's figures in tests/artifacts/stress-runs.txt
